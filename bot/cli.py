@@ -1,0 +1,89 @@
+"""The `kulturbot` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import typer
+
+from bot.core import logs
+from bot.core.config import ConfigError, Settings, load_settings
+
+app = typer.Typer(help="Kulturbot: answers questions about the kulturskole in Slack, Teams and the console.",
+                  no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        typer.echo(f"kulturbot: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(3978, help="Port to listen on."),
+) -> None:
+    """Run the bot: POST /slack/events, POST /api/messages, GET /healthz."""
+    from aiohttp import web
+
+    from bot.runtime import build_runtime
+    from bot.server import build_web_app
+
+    settings = _settings()
+    logs.setup(settings.log_level)
+
+    async def make_app() -> web.Application:
+        runtime = await build_runtime(settings)
+        return build_web_app(runtime)
+
+    web.run_app(make_app(), host=host, port=port, shutdown_timeout=15, print=lambda m: None,
+                access_log=None)
+
+
+@app.command()
+def chat() -> None:
+    """Chat with the bot in this terminal (same handlers, no platform)."""
+    from bot.console import ConsolePort, chat as run_chat
+    from bot.runtime import build_runtime
+
+    settings = _settings()
+    logs.setup("WARNING")
+    port = ConsolePort(sys.stdout)
+
+    async def main() -> None:
+        runtime = await build_runtime(settings, platforms=(), extra_ports={"console": port})
+        try:
+            await run_chat(runtime, port, sys.stdin)
+        finally:
+            await runtime.stop()
+
+    asyncio.run(main())
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the database migrations (also done on every start)."""
+    from bot.core.database import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    typer.echo("database is up to date")
+
+
+def _mount_kb() -> None:
+    from knowledge.commands import kb_app
+
+    app.add_typer(kb_app, name="kb", help="The knowledge base: validate, ask, eval.")
+
+
+_mount_kb()
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,263 @@
+"""The outbox: messages are recorded with the change that caused them, then delivered.
+
+Delivery is at-least-once with the record first: a row is written in the handler's
+transaction and marked sent after the platform accepted it. A crash between the platform's
+acceptance and the mark can repeat that one message after the lease runs out; a crash before
+the send never loses it. We chose this side because a lost adviser answer or a lost ticket card
+breaks the 48-hour promise, while a rare repeated line does not.
+
+Messages in one lane (a conversation, a card) go out in order; a lane whose head waits for a
+retry holds back only that lane.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .clock import Clock
+from .database import Database
+from .model import Message, MessageRef, Person, Place
+from .port import ChatPort, DeliveryError
+from .tables import OutboxMessage, PostedCard
+
+log = logging.getLogger("kulturbot.outbox")
+
+MAX_BACKOFF_SECONDS = 600.0
+GIVE_UP_AFTER = timedelta(hours=24)
+
+
+def _place(data: Mapping[str, Any]) -> Place:
+    return Place(**data)
+
+
+def _ref(data: Mapping[str, Any]) -> MessageRef:
+    return MessageRef(**data)
+
+
+def record(
+    session: AsyncSession,
+    *,
+    now: Any,
+    op: str,
+    platform: str,
+    lane: str,
+    target: dict[str, Any],
+    message: Message,
+    card_key: str | None = None,
+) -> OutboxMessage:
+    row = OutboxMessage(
+        created_at=now,
+        platform=platform,
+        op=op,
+        lane=lane[:255],
+        target=target,
+        payload=message.to_json(),
+        card_key=card_key,
+        next_attempt_at=now,
+    )
+    session.add(row)
+    return row
+
+
+def backoff(attempts: int) -> float:
+    return min(MAX_BACKOFF_SECONDS, 2.0 ** max(0, attempts - 1))
+
+
+class Deliverer:
+    """Sends due outbox rows through the platform ports."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        ports: Mapping[str, ChatPort],
+        *,
+        lease_seconds: float = 60.0,
+        concurrency: int = 16,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.ports = dict(ports)
+        self.lease = timedelta(seconds=lease_seconds)
+        self._wake = asyncio.Event()
+        self._limit = asyncio.Semaphore(concurrency)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run_forever(self, idle_seconds: float = 1.0) -> None:
+        while True:
+            self._wake.clear()
+            try:
+                sent = await self.deliver_due()
+            except Exception as exc:  # noqa: BLE001 - a DB outage must not end delivery
+                log.warning("outbox delivery round failed: %s", type(exc).__name__)
+                sent = 0
+            if sent:
+                continue
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=idle_seconds)
+            except TimeoutError:
+                pass
+
+    async def lane_heads(self, limit: int = 200) -> list[int]:
+        """The oldest pending row of each lane that is due now and not leased."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            heads = (
+                select(func.min(OutboxMessage.id).label("id"))
+                .where(OutboxMessage.status == "pending")
+                .group_by(OutboxMessage.lane)
+                .subquery()
+            )
+            rows = await session.execute(
+                select(OutboxMessage.id)
+                .join(heads, heads.c.id == OutboxMessage.id)
+                .where(
+                    OutboxMessage.next_attempt_at <= now,
+                    (OutboxMessage.lease_until.is_(None)) | (OutboxMessage.lease_until < now),  # type: ignore[union-attr]
+                )
+                .order_by(OutboxMessage.id)
+                .limit(limit)
+            )
+            return list(rows.scalars())
+
+    async def deliver_due(self) -> int:
+        """One round: deliver each lane's due head, lanes in parallel. Returns rows sent."""
+        heads = await self.lane_heads()
+        if not heads:
+            return 0
+        results = await asyncio.gather(*(self._deliver_lane(row_id) for row_id in heads))
+        return sum(results)
+
+    async def _deliver_lane(self, row_id: int) -> int:
+        sent = 0
+        next_id: int | None = row_id
+        while next_id is not None:
+            async with self._limit:
+                ok, lane = await self._deliver_one(next_id)
+            if not ok:
+                break
+            sent += 1
+            next_id = await self._next_in_lane(lane)
+        return sent
+
+    async def _next_in_lane(self, lane: str) -> int | None:
+        now = self.clock.now()
+        async with self.db.session() as session:
+            row = (
+                await session.execute(
+                    select(OutboxMessage.id, OutboxMessage.next_attempt_at, OutboxMessage.lease_until)
+                    .where(OutboxMessage.status == "pending", OutboxMessage.lane == lane)
+                    .order_by(OutboxMessage.id)
+                    .limit(1)
+                )
+            ).first()
+        if row is None or row[1] > now or (row[2] is not None and row[2] >= now):
+            return None
+        return row[0]
+
+    async def _claim(self, row_id: int) -> OutboxMessage | None:
+        now = self.clock.now()
+        async with self.db.session() as session:
+            result = await session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id == row_id,
+                    OutboxMessage.status == "pending",
+                    OutboxMessage.next_attempt_at <= now,
+                    (OutboxMessage.lease_until.is_(None)) | (OutboxMessage.lease_until < now),  # type: ignore[union-attr]
+                )
+                .values(lease_until=now + self.lease, attempts=OutboxMessage.attempts + 1)
+                .returning(OutboxMessage.id)
+            )
+            if result.scalar_one_or_none() is None:
+                return None
+            return await session.get(OutboxMessage, row_id)
+
+    async def _deliver_one(self, row_id: int) -> tuple[bool, str]:
+        row = await self._claim(row_id)
+        if row is None:
+            return False, ""
+        port = self.ports.get(row.platform)
+        try:
+            if port is None:
+                raise DeliveryError(f"no adapter for platform {row.platform}", permanent=True)
+            ref = await self._send(port, row)
+        except DeliveryError as exc:
+            await self._failed(row, exc)
+            return False, row.lane
+        except Exception as exc:  # noqa: BLE001 - unknown errors are retried like 5xx
+            log.exception("outbox send crashed (row %s, %s)", row.id, row.op)
+            await self._failed(row, DeliveryError(type(exc).__name__))
+            return False, row.lane
+        await self._sent(row, ref)
+        return True, row.lane
+
+    async def _send(self, port: ChatPort, row: OutboxMessage) -> MessageRef | None:
+        message = Message.from_json(row.payload)
+        target = row.target
+        if row.op == "send":
+            return await port.send(_place(target["place"]), message)
+        if row.op == "dm":
+            return await port.dm(Person(**target["person"]), message)
+        if row.op == "update":
+            ref = _ref(target["ref"])
+            await port.update(ref, message)
+            return ref
+        if row.op == "card":
+            async with self.db.session() as session:
+                posted = await session.get(PostedCard, row.card_key)
+            if posted is not None:
+                ref = _ref(posted.ref)
+                await port.update(ref, message)
+                return ref
+            ref = await port.send(_place(target["place"]), message)
+            async with self.db.session() as session:
+                session.add(
+                    PostedCard(key=row.card_key, platform=row.platform, ref=_ref_json(ref), updated_at=self.clock.now())
+                )
+            return ref
+        raise DeliveryError(f"unknown outbox op {row.op}", permanent=True)
+
+    async def _sent(self, row: OutboxMessage, ref: MessageRef | None) -> None:
+        async with self.db.session() as session:
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id)
+                .values(
+                    status="sent",
+                    sent_at=self.clock.now(),
+                    lease_until=None,
+                    last_error=None,
+                    ref=_ref_json(ref) if ref else None,
+                )
+            )
+
+    async def _failed(self, row: OutboxMessage, exc: DeliveryError) -> None:
+        now = self.clock.now()
+        attempts = row.attempts
+        give_up = exc.permanent or now - row.created_at > GIVE_UP_AFTER
+        wait = exc.retry_after if exc.retry_after is not None else backoff(attempts)
+        log.warning(
+            "outbox %s to %s failed (attempt %d): %s%s",
+            row.op, row.platform, attempts, exc.reason, "; giving up" if give_up else f"; retry in {wait:.0f}s",
+        )
+        values: dict[str, Any] = {"last_error": exc.reason[:200], "lease_until": None}
+        if give_up:
+            values["status"] = "failed"
+        else:
+            values["next_attempt_at"] = now + timedelta(seconds=wait)
+        async with self.db.session() as session:
+            await session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(**values))
+
+
+def _ref_json(ref: MessageRef) -> dict[str, Any]:
+    return {"platform": ref.platform, "channel": ref.channel, "id": ref.id, "extra": dict(ref.extra)}

@@ -1,0 +1,34 @@
+"""The outbound port: how the core reaches a chat platform. One implementation per adapter."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from .model import Message, MessageRef, Person, Place
+
+
+class DeliveryError(Exception):
+    """A send failed. retry_after: seconds the platform asked us to wait (429).
+    permanent: retrying will not help (channel gone, bot removed, bad request)."""
+
+    def __init__(self, reason: str, *, retry_after: float | None = None, permanent: bool = False):
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+        self.permanent = permanent
+
+
+class ChatPort(Protocol):
+    platform: str
+
+    async def send(self, place: Place, message: Message) -> MessageRef:
+        """Post a message to a place (a DM, a channel, a thread)."""
+        ...
+
+    async def update(self, ref: MessageRef, message: Message) -> None:
+        """Replace a message the bot posted earlier."""
+        ...
+
+    async def dm(self, person: Person, message: Message) -> MessageRef:
+        """Send a direct message to a person."""
+        ...

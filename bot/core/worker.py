@@ -1,0 +1,130 @@
+"""Runs handlers for stored events: claim, handle in one transaction, mark done, wake delivery.
+
+This is the one error path: whatever a handler raises is logged here (without message text),
+the transaction is rolled back, and the event is retried; after the last attempt the user is
+told politely that something went wrong, so nobody is left without an answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+
+from .catalogue import t
+from .context import Context, Outgoing, Services
+from .inbox import Inbox
+from .model import Event, Message
+from .outbox import Deliverer
+
+log = logging.getLogger("kulturbot.worker")
+
+Handler = Callable[[Context], Awaitable[None]]
+Middleware = Callable[[Context, Handler], Awaitable[None]]
+MAX_ATTEMPTS = 3
+
+
+class Worker:
+    def __init__(
+        self,
+        services: Services,
+        inbox: Inbox,
+        deliverer: Deliverer,
+        handler: Handler,
+        middleware: Sequence[Middleware] = (),
+        *,
+        concurrency: int = 8,
+    ) -> None:
+        self.services = services
+        self.inbox = inbox
+        self.deliverer = deliverer
+        self.handler = handler
+        self.middleware = list(middleware)
+        self.concurrency = concurrency
+        self._queue: asyncio.Queue[int] = asyncio.Queue()
+        self._busy = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def submit(self, event: Event) -> bool:
+        """Store the event (the caller acks after this returns); False if it was a duplicate."""
+        event_id = await self.inbox.accept(event)
+        if event_id is None:
+            log.info("duplicate %s event ignored", event.platform)
+            return False
+        self._enqueue(event_id)
+        return True
+
+    def _enqueue(self, event_id: int) -> None:
+        self._idle.clear()
+        self._queue.put_nowait(event_id)
+
+    async def run_forever(self) -> None:
+        await asyncio.gather(*(self._consume() for _ in range(self.concurrency)))
+
+    async def _consume(self) -> None:
+        while True:
+            event_id = await self._queue.get()
+            self._busy += 1
+            try:
+                await self.process(event_id)
+            except Exception:  # noqa: BLE001 - the loop must survive a DB outage
+                log.exception("processing event %s failed outside a handler", event_id)
+            finally:
+                self._busy -= 1
+                self._queue.task_done()
+                if self._queue.empty() and self._busy == 0:
+                    self._idle.set()
+
+    async def idle(self) -> None:
+        """Wait until every queued event has been processed (tests and shutdown)."""
+        await self._idle.wait()
+
+    async def sweep(self) -> int:
+        """Queue events left pending by a crash, a failure or another instance."""
+        ids = await self.inbox.pending()
+        for event_id in ids:
+            self._enqueue(event_id)
+        return len(ids)
+
+    async def process(self, event_id: int) -> None:
+        event = await self.inbox.claim(event_id)
+        if event is None:
+            return  # done already, or another worker holds it
+        lang = event.lang or self.services.settings.language
+        try:
+            async with self.services.db.session() as session:
+                ctx = Context(self.services, event, session, Outgoing(session, self.services.clock), lang)
+                await self._run(ctx)
+                await self.inbox.mark_done(session, event_id)
+        except Exception as exc:  # noqa: BLE001 - the one error path
+            await self._handle_error(event_id, event, exc)
+            return
+        self.deliverer.wake()
+
+    async def _run(self, ctx: Context) -> None:
+        async def call(index: int, c: Context) -> None:
+            if index == len(self.middleware):
+                await self.handler(c)
+            else:
+                await self.middleware[index](c, lambda inner: call(index + 1, inner))
+
+        await call(0, ctx)
+
+    async def _handle_error(self, event_id: int, event: Event, exc: Exception) -> None:
+        status = await self.inbox.status(event_id)
+        attempts = status[1] if status else MAX_ATTEMPTS
+        final = attempts >= MAX_ATTEMPTS
+        log.error(
+            "handler failed for %s %s event %s (attempt %d%s): %s",
+            event.platform, event.kind, event_id, attempts, ", giving up" if final else "",
+            type(exc).__name__, exc_info=exc if final else None,
+        )
+        await self.inbox.mark_failed(event_id, type(exc).__name__, final=final, retry_in=2.0 ** attempts)
+        if final:
+            lang = event.lang or self.services.settings.language
+            async with self.services.db.session() as session:
+                Outgoing(session, self.services.clock).send(
+                    event.place, Message(text=t(lang, "error.generic"))
+                )
+            self.deliverer.wake()

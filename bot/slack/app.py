@@ -1,0 +1,84 @@
+"""The Slack adapter: a slack-bolt AsyncApp whose listeners only store neutral events.
+
+process_before_response=True makes bolt run the listener before it answers Slack, so an
+event is acknowledged only once it is safely in the inbox. The listener never does the slow
+work; the worker does, after the ack.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.core.catalogue import t
+from bot.core.config import Settings
+from bot.core.worker import Worker
+
+from . import events
+
+log = logging.getLogger("kulturbot.slack")
+
+
+def build_client(settings: Settings) -> AsyncWebClient:
+    return AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
+
+
+def build_app(settings: Settings, worker: Worker, client: AsyncWebClient) -> AsyncApp:
+    app = AsyncApp(
+        signing_secret=settings.slack_signing_secret,
+        client=client,
+        process_before_response=True,
+        logger=logging.getLogger("kulturbot.slack.bolt"),
+    )
+
+    async def submit(event: Any) -> None:
+        if event is not None:
+            await worker.submit(event)
+
+    @app.event("message")
+    async def on_message(body: dict[str, Any], context: Any) -> None:
+        await submit(events.message_event(body, context.get("bot_user_id")))
+
+    @app.event("app_mention")
+    async def on_mention(body: dict[str, Any]) -> None:
+        await submit(events.mention_event(body))
+
+    @app.event("app_home_opened")
+    async def on_home(body: dict[str, Any]) -> None:
+        await submit(events.home_opened_event(body))
+
+    @app.command(re.compile(r"^/kulturskole"))
+    async def on_command(ack: Any, body: dict[str, Any]) -> None:
+        await submit(events.command_event(body))
+        await ack()
+
+    @app.action(re.compile(".*"))
+    async def on_action(ack: Any, body: dict[str, Any]) -> None:
+        for action in body.get("actions") or []:
+            await submit(events.action_event(body, action))
+        await ack()
+
+    @app.error
+    async def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse:
+        log.error("slack request failed before it was stored: %s", type(error).__name__)
+        if isinstance(body, dict) and body.get("command"):
+            lang = settings.language
+            return BoltResponse(status=200, body={"response_type": "ephemeral", "text": t(lang, "error.try_again_later")})
+        # 503 makes Slack retry the event later: it is not lost while the database is away.
+        return BoltResponse(status=503, body="")
+
+    return app
+
+
+def route(app: AsyncApp) -> web.RouteDef:
+    async def slack_events(request: web.Request) -> web.Response:
+        return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
+
+    return web.post("/slack/events", slack_events)

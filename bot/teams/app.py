@@ -1,0 +1,78 @@
+"""The Teams adapter: a CloudAdapter whose bot only stores neutral events.
+
+Every botbuilder import stays under bot/teams/, so that moving to the Microsoft 365 Agents
+SDK (same Activity protocol) touches this package only.
+"""
+
+from __future__ import annotations
+
+import logging
+from types import SimpleNamespace
+
+import jwt
+from aiohttp import web
+from botbuilder.core import Bot, TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import ActivityTypes
+
+from bot.core.config import Settings
+from bot.core.worker import Worker
+
+from .events import to_event
+
+log = logging.getLogger("kulturbot.teams")
+
+
+def build_adapter(settings: Settings) -> CloudAdapter:
+    config = SimpleNamespace(
+        APP_ID=settings.teams_app_id,
+        APP_PASSWORD=settings.teams_app_password,
+        APP_TYPE="SingleTenant" if settings.teams_app_tenant_id else "MultiTenant",
+        APP_TENANTID=settings.teams_app_tenant_id,
+    )
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(config))
+
+    async def on_turn_error(turn: TurnContext, error: Exception) -> None:
+        log.error("teams turn failed: %s", type(error).__name__)
+        raise error
+
+    adapter.on_turn_error = on_turn_error
+    return adapter
+
+
+class InboxBot(Bot):
+    """Turns each activity into a neutral event and stores it; the worker does the rest."""
+
+    def __init__(self, worker: Worker) -> None:
+        self.worker = worker
+
+    async def on_turn(self, turn: TurnContext) -> None:
+        event = to_event(turn.activity)
+        if event is not None:
+            await self.worker.submit(event)
+        if turn.activity.type == ActivityTypes.invoke:
+            await turn.send_activity({"type": "invokeResponse", "value": {"status": 200, "body": {}}})
+
+
+def route(adapter: CloudAdapter, bot: InboxBot, settings: Settings) -> web.RouteDef:
+    async def messages(request: web.Request) -> web.StreamResponse:
+        if "application/json" not in request.headers.get("Content-Type", ""):
+            return web.json_response({"error": "expected application/json"}, status=415)
+        try:
+            body = await request.json()
+        except ValueError:
+            return web.json_response({"error": "malformed JSON"}, status=400)
+        if not isinstance(body, dict) or not body.get("type"):
+            return web.json_response({"error": "not an activity"}, status=400)
+        try:
+            response = await adapter.process(request, bot)
+        except (PermissionError, jwt.PyJWTError, web.HTTPUnauthorized):
+            return web.json_response({"error": "unauthorized"}, status=401)
+        except web.HTTPException as exc:
+            return web.json_response({"error": exc.reason}, status=exc.status)
+        except Exception as exc:  # noqa: BLE001 - a store failure: ask the channel to retry
+            log.error("teams activity could not be stored: %s", type(exc).__name__)
+            return web.json_response({"error": "try again"}, status=503)
+        return response or web.Response(status=201)
+
+    return web.post("/api/messages", messages)

@@ -1,0 +1,55 @@
+"""An employee asks a question: answer it, suggest articles, or hand it to an adviser."""
+
+from __future__ import annotations
+
+from bot.core.context import Context
+from bot.core.model import Message
+from bot.core.privacy import mask_national_ids
+
+from .cards import answer_card, suggestion_card, text_message
+from .questions import log_question
+from .router import Router
+
+router = Router()
+
+
+def has_words(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+@router.on_message
+async def ask(ctx: Context) -> None:
+    text = ctx.event.text.strip()
+    if not has_words(text):
+        ctx.reply(text_message(ctx, "input.empty"))
+        return
+    limit = ctx.settings.max_question_chars
+    if len(text) > limit:
+        ctx.reply(text_message(ctx, "input.too_long", length=len(text), limit=limit))
+        return
+    text, masked = mask_national_ids(text)
+    if masked:
+        ctx.reply(text_message(ctx, "privacy.masked"))
+
+    outcome = ctx.services.knowledge.current.ask(text)
+    if outcome.smalltalk:
+        await log_question(ctx, text, outcome="smalltalk", smalltalk=outcome.smalltalk, confidence=outcome.confidence)
+        ctx.reply(text_message(ctx, f"smalltalk.{outcome.smalltalk}"))
+        return
+
+    suggestions = [a.id for a in outcome.suggestions]
+    question = await log_question(
+        ctx, text, outcome=outcome.kind, confidence=outcome.confidence, suggestions=suggestions,
+        article_id=outcome.article.id if outcome.article else None,
+    )
+    if outcome.kind == "answer" and outcome.article is not None:
+        ctx.reply(answer_card(ctx, outcome.article, question.id or 0))
+    elif outcome.kind == "suggest" and outcome.suggestions:
+        ctx.reply(suggestion_card(ctx, list(outcome.suggestions), question.id or 0))
+    else:
+        await escalate(ctx, question)
+
+
+async def escalate(ctx: Context, question) -> None:  # type: ignore[no-untyped-def]
+    """Nothing good enough in the knowledge base."""
+    ctx.reply(Message(text=ctx.t("escalate.no_answer")))

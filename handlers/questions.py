@@ -1,0 +1,68 @@
+"""The question log: each question and what the bot did with it (digests and gap reports)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from bot.core.context import Context
+from bot.core.tables import Question
+
+
+async def log_question(
+    ctx: Context,
+    text: str,
+    *,
+    outcome: str,
+    article_id: str | None = None,
+    confidence: float = 0.0,
+    suggestions: list[str] | None = None,
+    smalltalk: str | None = None,
+) -> Question:
+    event = ctx.event
+    row = Question(
+        asked_at=ctx.now(),
+        platform=event.platform,
+        workspace=event.person.workspace,
+        user_id=event.person.user_id,
+        place_kind=event.place.kind,
+        event_key=event.key[:255],
+        text=text,
+        lang=ctx.lang,
+        outcome=outcome,
+        article_id=article_id,
+        confidence=round(float(confidence), 4),
+        suggestions=list(suggestions or []),
+        smalltalk=smalltalk,
+    )
+    ctx.session.add(row)
+    await ctx.session.flush()
+    return row
+
+
+async def own_question(ctx: Context, value: str) -> Question | None:
+    """The question a button refers to, only if it belongs to the person who pressed it."""
+    try:
+        question_id = int(value.split(":", 1)[0])
+    except ValueError:
+        return None
+    person = ctx.event.person
+    return (
+        await ctx.session.execute(
+            select(Question).where(
+                Question.id == question_id,
+                Question.platform == person.platform,
+                Question.workspace == person.workspace,
+                Question.user_id == person.user_id,
+            )
+        )
+    ).scalar_one_or_none()
+
+
+async def set_feedback(ctx: Context, question: Question, feedback: str) -> bool:
+    """Record 👍/👎 once; False if this question already has feedback."""
+    result = await ctx.session.execute(
+        update(Question)
+        .where(Question.id == question.id, Question.feedback.is_(None))  # type: ignore[union-attr]
+        .values(feedback=feedback)
+    )
+    return result.rowcount == 1

@@ -1,0 +1,113 @@
+"""A fake Slack Web API on loopback: records every call, answers like Slack, fails on demand."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+BOT_USER_ID = "UBOT"
+TEAM_ID = "T0001"
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+
+
+@dataclass
+class FakeSlackApi:
+    calls: list[Call] = field(default_factory=list)
+    failures: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _ts: Any = field(default_factory=lambda: itertools.count(1))
+    _changed: asyncio.Condition | None = None
+    runner: web.AppRunner | None = None
+    url: str = ""
+
+    async def start(self) -> "FakeSlackApi":
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._handle)
+        app.router.add_post("/response/{token}", self._response_url)
+        self.runner = web.AppRunner(app, access_log=None)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}/api/"
+        self._changed = asyncio.Condition()
+        return self
+
+    async def stop(self) -> None:
+        if self.runner:
+            await self.runner.cleanup()
+
+    def response_url(self, token: str = "r1") -> str:
+        return self.url.replace("/api/", f"/response/{token}")
+
+    def fail_next(self, status: int, times: int = 1, headers: dict[str, str] | None = None) -> None:
+        self.failures.extend([(status, headers or {})] * times)
+
+    async def _record(self, call: Call) -> None:
+        self.calls.append(call)
+        assert self._changed is not None
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        if request.content_type == "application/json":
+            args = await request.json()
+        else:
+            args = dict(parse_qsl(await request.text()))
+            for key in ("blocks", "attachments"):
+                if isinstance(args.get(key), str):
+                    args[key] = json.loads(args[key])
+        if method != "auth.test" and self.failures:
+            status, headers = self.failures.pop(0)
+            await self._record(Call(f"{method}!{status}", args))
+            return web.json_response({"ok": False, "error": "ratelimited" if status == 429 else "internal_error"},
+                                     status=status, headers=headers)
+        if method == "auth.test":
+            return web.json_response({"ok": True, "user_id": BOT_USER_ID, "bot_id": "BBOT", "team_id": TEAM_ID,
+                                      "team": "Eksempel kommune", "user": "kulturbot", "url": "https://example.slack.com/"})
+        await self._record(Call(method, args))
+        if method in {"chat.postMessage", "chat.postEphemeral"}:
+            ts = f"1700000000.{next(self._ts):06d}"
+            channel = args.get("channel", "")
+            if channel.startswith("U"):
+                channel = "D" + channel[1:]
+            return web.json_response({"ok": True, "channel": channel, "ts": ts, "message_ts": ts,
+                                      "message": {"ts": ts, "text": args.get("text")}})
+        if method == "chat.update":
+            return web.json_response({"ok": True, "channel": args.get("channel"), "ts": args.get("ts")})
+        if method == "users.info":
+            user = self.users.get(args.get("user", ""), {"id": args.get("user"), "real_name": "Ukjent", "profile": {}})
+            return web.json_response({"ok": True, "user": user})
+        if method == "conversations.members":
+            return web.json_response({"ok": True, "members": list(self.users), "response_metadata": {"next_cursor": ""}})
+        return web.json_response({"ok": True})
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        await self._record(Call("response_url", await request.json()))
+        return web.Response(text="ok")
+
+    def named(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """Wait until `count` calls of `method` have arrived (the bot acks before it answers)."""
+        assert self._changed is not None
+
+        async def enough() -> None:
+            async with self._changed:
+                await self._changed.wait_for(lambda: len(self.named(method)) >= count)
+
+        await asyncio.wait_for(enough(), timeout)
+        return self.named(method)
