@@ -18,8 +18,8 @@ from bot.core.inbox import Inbox
 from bot.core.outbox import Deliverer
 from bot.core.port import ChatPort
 from bot.core.worker import Worker
-from handlers import build_router
-from handlers.people import dm_reference, remember_person
+from handlers import build_router, middleware
+from handlers.people import channel_reference, dm_reference
 from knowledge.library import KnowledgeLibrary
 from scheduler import jobs
 from scheduler.runner import Scheduler
@@ -106,18 +106,20 @@ async def build_runtime(
     ports: dict[str, ChatPort] = dict(extra_ports or {})
     inbox = Inbox(db, clock, lease_seconds=settings.worker_lease_seconds)
     deliverer = Deliverer(db, clock, ports, lease_seconds=settings.worker_lease_seconds)
-    worker = Worker(services, inbox, deliverer, build_router(), [remember_person])
+    worker = Worker(services, inbox, deliverer, build_router(), middleware())
     runtime = Runtime(settings, services, inbox, deliverer, worker, Scheduler(settings.timezone), ports)
 
     if "slack" in platforms:
         if settings.slack_enabled:
             from bot.slack.app import build_app, build_client
+            from bot.slack.directory import SlackDirectory
             from bot.slack.port import SlackPort
 
             runtime.http = aiohttp.ClientSession()
             client = build_client(settings)
             runtime.slack_app = build_app(settings, worker, client)
             ports["slack"] = SlackPort(client, runtime.http)
+            services.directories["slack"] = SlackDirectory(client)
         else:
             log.warning("Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to enable /slack/events")
     if "teams" in platforms:
@@ -127,10 +129,13 @@ async def build_runtime(
         runtime.teams_adapter = build_adapter(settings)
         runtime.teams_bot = InboxBot(worker)
 
-        async def lookup(person: Any) -> dict[str, Any] | None:
+        async def lookup_dm(person: Any) -> dict[str, Any] | None:
             return await dm_reference(db, person)
 
-        ports["teams"] = TeamsPort(runtime.teams_adapter, settings.teams_app_id, lookup)
+        async def lookup_channel(channel: str) -> dict[str, Any] | None:
+            return await channel_reference(db, "teams", channel)
+
+        ports["teams"] = TeamsPort(runtime.teams_adapter, settings.teams_app_id, lookup_dm, lookup_channel)
         if not settings.teams_app_id:
             log.warning("Teams runs anonymous (no MicrosoftAppId): only for local clients and tests")
     deliverer.ports.update(ports)

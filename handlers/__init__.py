@@ -6,9 +6,17 @@ from .router import Router
 
 
 def build_router() -> Router:
-    from . import ask, feedback, welcome
+    from . import ask, feedback, tickets, welcome
 
     root = Router()
-    for module in (welcome, feedback, ask):
+    for module in (welcome, feedback, tickets, ask):
         root.include(module.router)
     return root
+
+
+def middleware() -> list:  # type: ignore[type-arg]
+    """Cross-cutting steps before routing, in order."""
+    from .people import remember_person
+    from .tickets.threads import ticket_messages
+
+    return [remember_person, ticket_messages]

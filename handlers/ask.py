@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from bot.core.context import Context
-from bot.core.model import Message
 from bot.core.privacy import mask_national_ids
 
 from .cards import answer_card, suggestion_card, text_message
 from .questions import log_question
 from .router import Router
+from .tickets.asker import escalate
 
 router = Router()
 
@@ -48,8 +48,3 @@ async def ask(ctx: Context) -> None:
         ctx.reply(suggestion_card(ctx, list(outcome.suggestions), question.id or 0))
     else:
         await escalate(ctx, question)
-
-
-async def escalate(ctx: Context, question) -> None:  # type: ignore[no-untyped-def]
-    """Nothing good enough in the knowledge base."""
-    ctx.reply(Message(text=ctx.t("escalate.no_answer")))

@@ -5,7 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.core.context import Context
-from bot.core.tables import UserRecord
+from bot.core.database import Database
+from bot.core.model import Person
+from bot.core.tables import ConversationRef, UserRecord
 
 from .router import Handler
 
@@ -32,10 +34,33 @@ async def remember_person(ctx: Context, call_next: Handler) -> None:
             record.name = person.name[:200]
         if place.kind == "dm" and place.ref.get("conversation"):
             record.dm_ref = place.ref["conversation"]
+    if place.kind == "channel" and place.ref.get("conversation"):
+        await remember_channel(ctx, place.channel.split(";")[0], place.ref["conversation"])
     await call_next(ctx)
 
 
-async def dm_reference(db, person) -> dict | None:  # type: ignore[no-untyped-def]
+async def remember_channel(ctx: Context, channel: str, reference: dict) -> None:  # type: ignore[type-arg]
+    """Keep how to reach a channel, so the bot can post there later (Teams advisers' channel)."""
+    reference = dict(reference)
+    conversation = dict(reference.get("conversation") or {})
+    conversation["id"] = channel
+    reference["conversation"] = conversation
+    reference.pop("activityId", None)
+    row = await ctx.session.get(ConversationRef, (ctx.event.platform, channel))
+    if row is None:
+        ctx.session.add(ConversationRef(platform=ctx.event.platform, channel=channel, ref=reference, updated_at=ctx.now()))
+    else:
+        row.ref = reference
+        row.updated_at = ctx.now()
+
+
+async def channel_reference(db: Database, platform: str, channel: str) -> dict | None:  # type: ignore[type-arg]
+    async with db.session() as session:
+        row = await session.get(ConversationRef, (platform, channel.split(";")[0]))
+    return dict(row.ref) if row else None
+
+
+async def dm_reference(db: Database, person: Person) -> dict | None:  # type: ignore[type-arg]
     """The stored personal-chat reference for a person (Teams needs one to DM)."""
     async with db.session() as session:
         record = (

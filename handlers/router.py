@@ -61,6 +61,8 @@ class Router:
                 return
             await handler(ctx)
             return
+        if event.kind != "message":
+            return  # e.g. chatter in a channel thread that no ticket owns
         text = " ".join(event.text.split()).lower()
         for matches, handler in self.commands:
             if matches(text):

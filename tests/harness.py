@@ -29,6 +29,14 @@ def slack_signature(body: str, timestamp: str, secret: str = SIGNING_SECRET) -> 
     return f"v0={digest}"
 
 
+def _action_payload(element: dict[str, Any], action_ts: str) -> dict[str, Any]:
+    if "selected_option" in element:
+        return {"type": "static_select", "action_id": element["action_id"], "block_id": "b",
+                "selected_option": element["selected_option"], "action_ts": action_ts}
+    return {"type": "button", "action_id": element["action_id"], "value": element.get("value", ""),
+            "block_id": "b", "action_ts": action_ts}
+
+
 @dataclass
 class BotUnderTest:
     runtime: Runtime
@@ -90,8 +98,17 @@ class BotUnderTest:
             "api_app_id": "A1", "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
             "channel": {"id": channel}, "message": message, "trigger_id": f"click.{n}",
             "response_url": self.slack.response_url(f"c{n}"),
-            "actions": [{"type": "button", "action_id": button["action_id"], "value": button.get("value", ""),
-                         "block_id": "b", "action_ts": f"1700003000.{n:06d}"}],
+            "actions": [_action_payload(button, f"1700003000.{n:06d}")],
+        }
+        return await self.slack_post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+    async def slack_submit_form(self, view: dict[str, Any], text: str, *, user: str = "U100") -> aiohttp.ClientResponse:
+        """Submit a modal the bot opened (as recorded by the fake views.open)."""
+        payload = {
+            "type": "view_submission", "team": {"id": TEAM_ID}, "user": {"id": user, "team_id": TEAM_ID, "name": user.lower()},
+            "api_app_id": "A1", "trigger_id": f"sub.{next(self._sequence)}",
+            "view": {**view, "id": view.get("id", "V1"), "hash": f"h{next(self._sequence)}",
+                     "state": {"values": {"form": {"text": {"type": "plain_text_input", "value": text}}}}},
         }
         return await self.slack_post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
 

@@ -49,6 +49,17 @@ class Settings(BaseSettings):
     timezone: str = Field("Europe/Oslo", validation_alias="KULTURBOT_TIMEZONE")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", validation_alias="LOG_LEVEL")
 
+    adviser_channels: str = Field("", validation_alias="ADVISER_CHANNELS")
+    route_keywords: str = Field("", validation_alias="ROUTE_KEYWORDS")
+    advisers: str = Field("", validation_alias="ADVISERS")
+    managers: str = Field("", validation_alias="MANAGERS")
+    workspace_names: str = Field("", validation_alias="WORKSPACE_NAMES")
+    ticket_topics: str = Field(
+        "lov og plikter,rammeplan,opptak og pris,statistikk,DKS,finansiering,inkludering,samarbeid,personvern,annet",
+        validation_alias="TICKET_TOPICS",
+    )
+    sla_hours: float = Field(48.0, validation_alias="SLA_HOURS", gt=0)
+
     max_body_bytes: int = Field(1_000_000, validation_alias="MAX_BODY_BYTES", gt=0)
     max_question_chars: int = Field(4_000, validation_alias="MAX_QUESTION_CHARS", gt=0)
     worker_lease_seconds: float = Field(60.0, validation_alias="WORKER_LEASE_SECONDS", gt=0)
@@ -89,6 +100,53 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
 
+    @field_validator("adviser_channels")
+    @classmethod
+    def _check_channels(cls, value: str) -> str:
+        for name, target in _pairs(value):
+            platform, _, channel = target.partition(":")
+            if platform not in {"slack", "teams", "console"} or not channel:
+                raise ValueError(f"route {name!r}: expected platform:channel, e.g. default=slack:C0123456")
+        return value
+
+    @field_validator("advisers", "managers")
+    @classmethod
+    def _check_people(cls, value: str) -> str:
+        for item in _items(value):
+            if item.partition(":")[0] not in {"slack", "teams", "console"} or ":" not in item:
+                raise ValueError(f"{item!r}: expected platform:user_id, e.g. slack:U0123456")
+        return value
+
+    @property
+    def adviser_routes(self) -> dict[str, tuple[str, str]]:
+        """Route name → (platform, channel). 'default' takes what no other route claims."""
+        routes = {}
+        for name, target in _pairs(self.adviser_channels):
+            platform, _, channel = target.partition(":")
+            routes[name] = (platform, channel)
+        return routes
+
+    @property
+    def route_keyword_map(self) -> dict[str, list[str]]:
+        return {name: [w.strip().lower() for w in words.split("|") if w.strip()]
+                for name, words in _pairs(self.route_keywords)}
+
+    @property
+    def adviser_keys(self) -> set[str]:
+        return set(_items(self.advisers))
+
+    @property
+    def manager_keys(self) -> set[str]:
+        return set(_items(self.managers))
+
+    @property
+    def workspace_name_map(self) -> dict[str, str]:
+        return dict(_pairs(self.workspace_names))
+
+    @property
+    def topics(self) -> list[str]:
+        return _items(self.ticket_topics)
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -96,6 +154,20 @@ class Settings(BaseSettings):
     @property
     def slack_enabled(self) -> bool:
         return bool(self.slack_bot_token and self.slack_signing_secret)
+
+
+def _items(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _pairs(value: str) -> list[tuple[str, str]]:
+    pairs = []
+    for item in _items(value):
+        name, sep, rest = item.partition("=")
+        if not sep or not name.strip() or not rest.strip():
+            raise ValueError(f"{item!r}: expected name=value")
+        pairs.append((name.strip(), rest.strip()))
+    return pairs
 
 
 def load_settings(**overrides: object) -> Settings:

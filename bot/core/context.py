@@ -14,6 +14,7 @@ from .clock import Clock
 from .config import Settings
 from .database import Database
 from .model import Event, Message, MessageRef, Person, Place
+from .port import Directory, EventDirectory
 
 if TYPE_CHECKING:
     from knowledge.library import KnowledgeLibrary
@@ -27,7 +28,10 @@ class Services:
     clock: Clock
     db: Database
     knowledge: "KnowledgeLibrary"
-    extras: dict[str, Any] = field(default_factory=dict)
+    directories: dict[str, Directory] = field(default_factory=dict)
+
+    def directory(self, platform: str) -> Directory:
+        return self.directories.get(platform) or EventDirectory()
 
 
 def lane_of(place: Place) -> str:
@@ -51,6 +55,13 @@ class Outgoing:
         outbox.record(
             self.session, now=self.clock.now(), op="dm", platform=person.platform,
             lane=f"dm:{person.key}", target={"person": _person_json(person)}, message=message,
+        )
+
+    def in_card_thread(self, card_key: str, place: Place, message: Message) -> None:
+        """A message in the thread under card `card_key`, delivered after the card itself."""
+        outbox.record(
+            self.session, now=self.clock.now(), op="send", platform=place.platform,
+            lane=f"card:{card_key}", target={"place": _place_json(place), "thread_of": card_key}, message=message,
         )
 
     def card(self, key: str, place: Place, message: Message) -> None:

@@ -93,11 +93,23 @@ class Event:
 # ---------------------------------------------------------------- what the bot says
 
 @dataclass(frozen=True)
+class Form:
+    """A button that first asks for text (Slack: a modal; Teams: a card that opens below).
+    The typed text arrives as Action.inputs["text"]."""
+
+    title: str
+    label: str
+    submit: str
+    placeholder: str = ""
+
+
+@dataclass(frozen=True)
 class Button:
     label: str
     action_id: str
     value: str = ""
     style: str = "default"  # default | primary | danger
+    form: Form | None = None
 
 
 @dataclass(frozen=True)
@@ -111,12 +123,16 @@ class Block:
       fields   – label/value pairs (values are shown as plain text)
       note     – small trusted Markdown, e.g. a source line or a status
       buttons  – a row of buttons
+      select   – a drop-down (text: placeholder; options: (label, value)); choosing one is an
+                 action `action_id` with the option's value
     """
 
     kind: str
     text: str = ""
     fields: tuple[tuple[str, str], ...] = ()
     buttons: tuple[Button, ...] = ()
+    action_id: str = ""
+    options: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -137,7 +153,9 @@ class Message:
                 kind=b["kind"],
                 text=b.get("text", ""),
                 fields=tuple(tuple(f) for f in b.get("fields", ())),  # type: ignore[misc]
-                buttons=tuple(Button(**x) for x in b.get("buttons", ())),
+                buttons=tuple(_button(x) for x in b.get("buttons", ())),
+                action_id=b.get("action_id", ""),
+                options=tuple(tuple(o) for o in b.get("options", ())),  # type: ignore[misc]
             )
             for b in data.get("blocks", ())
         )
@@ -146,6 +164,18 @@ class Message:
     @property
     def buttons(self) -> tuple[Button, ...]:
         return tuple(b for block in self.blocks if block.kind == "buttons" for b in block.buttons)
+
+    @property
+    def selects(self) -> tuple[Block, ...]:
+        return tuple(block for block in self.blocks if block.kind == "select")
+
+
+def _button(data: dict[str, Any]) -> Button:
+    form = data.get("form")
+    return Button(
+        label=data["label"], action_id=data["action_id"], value=data.get("value", ""),
+        style=data.get("style", "default"), form=Form(**form) if form else None,
+    )
 
 
 def heading(text: str) -> Block:
@@ -170,6 +200,10 @@ def fields(*pairs: tuple[str, str]) -> Block:
 
 def buttons(*items: Button) -> Block:
     return Block("buttons", buttons=tuple(items))
+
+
+def select(placeholder: str, action_id: str, options: list[tuple[str, str]]) -> Block:
+    return Block("select", placeholder, action_id=action_id, options=tuple(options))
 
 
 @dataclass(frozen=True)

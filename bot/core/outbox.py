@@ -205,7 +205,10 @@ class Deliverer:
         message = Message.from_json(row.payload)
         target = row.target
         if row.op == "send":
-            return await port.send(_place(target["place"]), message)
+            place = _place(target["place"])
+            if target.get("thread_of"):
+                place = await self._in_card_thread(place, target["thread_of"])
+            return await port.send(place, message)
         if row.op == "dm":
             return await port.dm(Person(**target["person"]), message)
         if row.op == "update":
@@ -222,10 +225,26 @@ class Deliverer:
             ref = await port.send(_place(target["place"]), message)
             async with self.db.session() as session:
                 session.add(
-                    PostedCard(key=row.card_key, platform=row.platform, ref=_ref_json(ref), updated_at=self.clock.now())
+                    PostedCard(key=row.card_key, platform=row.platform, channel=ref.channel[:255],
+                               message_id=ref.id[:255], ref=_ref_json(ref), updated_at=self.clock.now())
                 )
             return ref
         raise DeliveryError(f"unknown outbox op {row.op}", permanent=True)
+
+    async def _in_card_thread(self, place: Place, card_key: str) -> Place:
+        """A reply in the thread under a card (the card goes first: it is in the same lane)."""
+        async with self.db.session() as session:
+            posted = await session.get(PostedCard, card_key)
+        if posted is None:
+            raise DeliveryError(f"card {card_key} is not posted yet")
+        ref = _ref(posted.ref)
+        if place.platform == "teams":
+            conversation = dict(ref.extra.get("conversation") or place.ref.get("conversation") or {})
+            channel = str(conversation.get("conversation", {}).get("id", place.channel)).split(";")[0]
+            if conversation and place.kind == "channel":
+                conversation["conversation"] = {**conversation.get("conversation", {}), "id": f"{channel};messageid={ref.id}"}
+            return Place(place.platform, place.workspace, channel, place.kind, ref.id, {**place.ref, "conversation": conversation})
+        return place.in_thread(ref.id)
 
     async def _sent(self, row: OutboxMessage, ref: MessageRef | None) -> None:
         async with self.db.session() as session:

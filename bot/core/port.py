@@ -32,3 +32,24 @@ class ChatPort(Protocol):
     async def dm(self, person: Person, message: Message) -> MessageRef:
         """Send a direct message to a person."""
         ...
+
+
+class Directory(Protocol):
+    """Who people are: names for cards, channel membership for authorisation."""
+
+    async def display_name(self, person: Person) -> str:
+        ...
+
+    async def is_channel_member(self, channel: str, person: Person) -> bool:
+        ...
+
+
+class EventDirectory:
+    """For platforms whose events carry the display name and only deliver channel messages
+    to members (Teams, the console)."""
+
+    async def display_name(self, person: Person) -> str:
+        return person.name
+
+    async def is_channel_member(self, channel: str, person: Person) -> bool:
+        return True

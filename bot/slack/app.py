@@ -7,6 +7,7 @@ work; the worker does, after the ack.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from typing import Any
@@ -22,6 +23,7 @@ from bot.core.config import Settings
 from bot.core.worker import Worker
 
 from . import events
+from .render import FORM_PREFIX, MODAL_CALLBACK, modal
 
 log = logging.getLogger("kulturbot.slack")
 
@@ -59,15 +61,35 @@ def build_app(settings: Settings, worker: Worker, client: AsyncWebClient) -> Asy
         await submit(events.command_event(body))
         await ack()
 
+    @app.action(re.compile(f"^{FORM_PREFIX}"))
+    async def on_form_button(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
+        # A modal must open within 3 s of the click (trigger_id), so the adapter opens it here;
+        # the submission comes back as a neutral action with the typed text.
+        await ack()
+        action = (body.get("actions") or [{}])[0]
+        try:
+            form = json.loads(action.get("value") or "{}")
+        except ValueError:
+            return
+        if not isinstance(form, dict):
+            return
+        metadata = events.form_metadata(body, action, str(form.get("v", "")))
+        await client.views_open(trigger_id=body.get("trigger_id", ""), view=modal(form, metadata))
+
     @app.action(re.compile(".*"))
     async def on_action(ack: Any, body: dict[str, Any]) -> None:
         for action in body.get("actions") or []:
             await submit(events.action_event(body, action))
         await ack()
 
+    @app.view(MODAL_CALLBACK)
+    async def on_form_submitted(ack: Any, body: dict[str, Any]) -> None:
+        await submit(events.form_submission_event(body))
+        await ack()
+
     @app.error
     async def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse:
-        log.error("slack request failed before it was stored: %s", type(error).__name__)
+        log.error("slack request failed before it was stored: %s", type(error).__name__, exc_info=error)
         if isinstance(body, dict) and body.get("command"):
             lang = settings.language
             return BoltResponse(status=200, body={"response_type": "ephemeral", "text": t(lang, "error.try_again_later")})

@@ -1,11 +1,17 @@
-"""Slack payloads → neutral events. Pure functions: easy to test, no I/O."""
+"""Slack payloads → neutral events. Pure functions: easy to test, no I/O.
+
+Slack payloads carry a user's legacy handle, not their display name; names are looked up
+through the directory when a card needs one."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 from bot.core.model import Action, Event, Person, Place
+
+from .render import action_id
 
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 IGNORED_SUBTYPES_ALLOWED = {None, "thread_broadcast", "file_share"}
@@ -61,12 +67,10 @@ def command_event(body: dict[str, Any]) -> Event:
         {"response_url": body.get("response_url") or "", "user": user},
     )
     key = str(body.get("trigger_id") or f"cmd:{user}:{body.get('response_url', '')}")
-    return Event("message", "slack", f"cmd:{key}", Person("slack", team, user, str(body.get("user_name") or "")), place, str(body.get("text") or ""))
+    return Event("message", "slack", f"cmd:{key}", Person("slack", team, user), place, str(body.get("text") or ""))
 
 
 def action_event(body: dict[str, Any], action: dict[str, Any], inputs: dict[str, str] | None = None) -> Event:
-    from .render import action_id
-
     user = body.get("user") or {}
     team = _team(body)
     channel = str((body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or user.get("id", ""))
@@ -76,9 +80,47 @@ def action_event(body: dict[str, Any], action: dict[str, Any], inputs: dict[str,
     place = Place("slack", team, channel, kind, thread, {"user": user.get("id", "")})
     ref = {"platform": "slack", "channel": channel, "id": str(message.get("ts") or ""), "extra": {}}
     key = f"act:{action.get('action_ts') or body.get('trigger_id')}:{user.get('id', '')}"
+    value = action.get("value")
+    if value is None and isinstance(action.get("selected_option"), dict):
+        value = action["selected_option"].get("value")
     return Event(
-        "action", "slack", key, Person("slack", team, str(user.get("id", "")), str(user.get("name") or "")), place,
-        action=Action(action_id(str(action.get("action_id") or "")), str(action.get("value") or ""), ref, inputs or {}),
+        "action", "slack", key, Person("slack", team, str(user.get("id", ""))), place,
+        action=Action(action_id(str(action.get("action_id") or "")), str(value or ""), ref, inputs or {}),
+    )
+
+
+def form_metadata(body: dict[str, Any], action: dict[str, Any], form_value: str) -> dict[str, Any]:
+    """What the modal must remember about the click that opened it."""
+    message = body.get("message") or {}
+    return {
+        "a": action_id(str(action.get("action_id") or "")).removeprefix("form:"),
+        "v": form_value,
+        "c": str((body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or ""),
+        "m": str(message.get("ts") or ""),
+        "t": message.get("thread_ts"),
+    }
+
+
+def form_submission_event(body: dict[str, Any]) -> Event | None:
+    """The modal was submitted: an action with the typed text in inputs["text"]."""
+    view = body.get("view") or {}
+    try:
+        meta = json.loads(view.get("private_metadata") or "{}")
+        text = view["state"]["values"]["form"]["text"]["value"] or ""
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not isinstance(meta, dict) or not meta.get("a"):
+        return None
+    user = body.get("user") or {}
+    team = _team(body)
+    channel = str(meta.get("c") or user.get("id", ""))
+    place = Place("slack", team, channel, "dm" if channel.startswith("D") else "channel", meta.get("t"),
+                  {"user": user.get("id", "")})
+    ref = {"platform": "slack", "channel": channel, "id": str(meta.get("m") or ""), "extra": {}}
+    return Event(
+        "action", "slack", f"view:{view.get('id')}:{view.get('hash', '')}",
+        Person("slack", team, str(user.get("id", ""))), place,
+        action=Action(str(meta["a"]), str(meta.get("v") or ""), ref, {"text": str(text)}),
     )
 
 

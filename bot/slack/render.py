@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -12,6 +13,8 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _HEADING = re.compile(r"^#{1,6}\s+(.*)$", re.MULTILINE)
 _BULLET = re.compile(r"^(\s*)[-*]\s+", re.MULTILINE)
 SECTION_LIMIT = 3000
+FORM_PREFIX = "form:"
+MODAL_CALLBACK = "kulturbot_form"
 
 
 def escape(text: str) -> str:
@@ -73,16 +76,30 @@ def _block(block: Block) -> list[dict[str, Any]]:
     if block.kind == "buttons":
         elements = []
         for button in block.buttons[:25]:
+            action = f"{FORM_PREFIX}{button.action_id}" if button.form else button.action_id
+            value = button.value
+            if button.form:  # the adapter opens a modal on click; it needs the form's texts
+                form = button.form
+                value = json.dumps({"v": button.value, "t": form.title, "l": form.label, "s": form.submit,
+                                    "p": form.placeholder}, ensure_ascii=False)
             element: dict[str, Any] = {
                 "type": "button",
                 "text": {"type": "plain_text", "text": button.label[:75], "emoji": True},
-                "action_id": button.action_id if button.action_id not in _seen_ids(elements) else f"{button.action_id}#{len(elements)}",
-                "value": button.value[:2000],
+                "action_id": action if action not in _seen_ids(elements) else f"{action}#{len(elements)}",
+                "value": value[:2000],
             }
             if button.style in {"primary", "danger"}:
                 element["style"] = button.style
             elements.append(element)
         return [{"type": "actions", "elements": elements}]
+    if block.kind == "select":
+        return [{"type": "actions", "elements": [{
+            "type": "static_select",
+            "action_id": block.action_id,
+            "placeholder": {"type": "plain_text", "text": block.text[:150], "emoji": True},
+            "options": [{"text": {"type": "plain_text", "text": label[:75], "emoji": True}, "value": value[:150]}
+                        for label, value in block.options[:100]],
+        }]}]
     raise ValueError(f"unknown block kind {block.kind}")
 
 
@@ -104,3 +121,21 @@ def fallback_text(message: Message) -> str:
 def action_id(raw: str) -> str:
     """Undo the suffix that keeps action ids unique within one actions block."""
     return raw.split("#", 1)[0]
+
+
+def modal(form: dict[str, str], metadata: dict[str, Any]) -> dict[str, Any]:
+    """The modal a form button opens (form: the texts carried in the button's value)."""
+    return {
+        "type": "modal",
+        "callback_id": MODAL_CALLBACK,
+        "private_metadata": json.dumps(metadata)[:3000],
+        "title": {"type": "plain_text", "text": form.get("t", "")[:24] or " ", "emoji": True},
+        "submit": {"type": "plain_text", "text": form.get("s", "")[:24] or "OK", "emoji": True},
+        "blocks": [{
+            "type": "input",
+            "block_id": "form",
+            "label": {"type": "plain_text", "text": form.get("l", "")[:2000] or " ", "emoji": True},
+            "element": {"type": "plain_text_input", "action_id": "text", "multiline": True, "max_length": 3000,
+                        **({"placeholder": {"type": "plain_text", "text": form["p"][:150]}} if form.get("p") else {})},
+        }],
+    }

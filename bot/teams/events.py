@@ -46,9 +46,10 @@ def to_event(activity: Activity) -> Event | None:
         value = activity.value if isinstance(activity.value, dict) else None
         if value and value.get("action_id"):
             inputs = {k: str(v) for k, v in value.items() if k not in {"action_id", "value"} and isinstance(v, (str, int, float))}
+            chosen = inputs.get(str(value.get("choice_from") or ""), "")
             ref = {"platform": "teams", "channel": str(activity.conversation.id), "id": str(activity.reply_to_id or ""),
                    "extra": {"conversation": reference_of(activity)}}
-            action = Action(str(value["action_id"]), str(value.get("value") or ""), ref, inputs)
+            action = Action(str(value["action_id"]), str(value.get("value") or chosen), ref, inputs)
             return Event("action", "teams", f"act:{activity.id}", _person(activity), _place(activity), action=action)
         text = " ".join(_AT.sub(" ", activity.text or "").split())
         return Event("message", "teams", f"msg:{activity.id}", _person(activity), _place(activity), text)

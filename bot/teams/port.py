@@ -22,6 +22,7 @@ from .render import activity_fields
 log = logging.getLogger("kulturbot.teams")
 
 DmLookup = Callable[[Person], Awaitable[dict[str, Any] | None]]
+ChannelLookup = Callable[[str], Awaitable[dict[str, Any] | None]]
 
 
 def _activity(message: Message) -> Activity:
@@ -47,10 +48,11 @@ def _delivery_error(exc: Exception) -> DeliveryError:
 class TeamsPort:
     platform = "teams"
 
-    def __init__(self, adapter: CloudAdapter, app_id: str, dm_lookup: DmLookup) -> None:
+    def __init__(self, adapter: CloudAdapter, app_id: str, dm_lookup: DmLookup, channel_lookup: ChannelLookup) -> None:
         self.adapter = adapter
         self.app_id = app_id
         self.dm_lookup = dm_lookup
+        self.channel_lookup = channel_lookup
 
     async def _continue(self, reference: dict[str, Any], logic: Callable[[TurnContext], Awaitable[None]]) -> None:
         ref = ConversationReference().deserialize(reference)
@@ -66,6 +68,11 @@ class TeamsPort:
 
     async def send(self, place: Place, message: Message) -> MessageRef:
         reference = place.ref.get("conversation")
+        if not reference and place.kind == "channel":
+            # A configured channel (the advisers'): known once the bot has seen any activity there.
+            reference = await self.channel_lookup(place.channel)
+            if not reference:
+                raise DeliveryError("the bot has not been added to this Teams channel yet")
         if not reference:
             raise DeliveryError("no conversation reference for this Teams place", permanent=True)
         sent: dict[str, str] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.core.model import Block, Message
+from bot.core.model import Block, Button, Message
 
 ZWSP = "\u200b"
 _FORMAT_CHARS = re.compile(r"([*_~`])")
@@ -41,7 +41,42 @@ def _block(block: Block) -> list[dict[str, Any]]:
         return [{"type": "FactSet", "facts": [{"title": defuse(k), "value": defuse(v)} for k, v in block.fields]}]
     if block.kind == "buttons":
         return []  # buttons become the card's actions
+    if block.kind == "select":
+        return [{
+            "type": "ColumnSet",
+            "columns": [
+                {"type": "Column", "width": "stretch", "items": [{
+                    "type": "Input.ChoiceSet", "id": f"choice_{block.action_id}", "placeholder": block.text,
+                    "choices": [{"title": label, "value": value} for label, value in block.options],
+                }]},
+                {"type": "Column", "width": "auto", "items": [{
+                    "type": "ActionSet", "actions": [{
+                        "type": "Action.Submit", "title": "OK",
+                        "data": {"action_id": block.action_id, "value": "", "choice_from": f"choice_{block.action_id}"},
+                    }],
+                }]},
+            ],
+        }]
     raise ValueError(f"unknown block kind {block.kind}")
+
+
+def _action(button: Button) -> dict[str, Any]:
+    style = {"style": "positive" if button.style == "primary" else "destructive"} if button.style != "default" else {}
+    submit = {"type": "Action.Submit", "title": button.label, "data": {"action_id": button.action_id, "value": button.value}}
+    if button.form is None:
+        return {**submit, **style}
+    form = button.form
+    return {
+        "type": "Action.ShowCard",
+        "title": button.label,
+        **style,
+        "card": {
+            "type": "AdaptiveCard",
+            "body": [{"type": "Input.Text", "id": "text", "label": form.label, "placeholder": form.placeholder,
+                      "isMultiline": True, "maxLength": 3000, "isRequired": True, "errorMessage": form.label}],
+            "actions": [{**submit, "title": form.submit}],
+        },
+    }
 
 
 def card(message: Message) -> dict[str, Any]:
@@ -50,15 +85,7 @@ def card(message: Message) -> dict[str, Any]:
         body.extend(_block(block))
     if not body:
         body.append(_text(trusted(message.text)))
-    actions = [
-        {
-            "type": "Action.Submit",
-            "title": button.label,
-            "data": {"action_id": button.action_id, "value": button.value},
-            **({"style": "positive" if button.style == "primary" else "destructive"} if button.style != "default" else {}),
-        }
-        for button in message.buttons
-    ]
+    actions = [_action(button) for button in message.buttons]
     content: dict[str, Any] = {
         "type": "AdaptiveCard",
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",

@@ -19,6 +19,7 @@ TEAM_ID = "T0001"
 class Call:
     method: str
     args: dict[str, Any]
+    ts: str = ""  # the ts the fake answered with (chat.postMessage)
 
 
 @dataclass
@@ -26,6 +27,7 @@ class FakeSlackApi:
     calls: list[Call] = field(default_factory=list)
     failures: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    members: dict[str, list[str]] = field(default_factory=dict)
     _ts: Any = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Condition | None = None
     runner: web.AppRunner | None = None
@@ -34,6 +36,7 @@ class FakeSlackApi:
     async def start(self) -> "FakeSlackApi":
         app = web.Application()
         app.router.add_post("/api/{method}", self._handle)
+        app.router.add_get("/api/{method}", self._handle)
         app.router.add_post("/response/{token}", self._response_url)
         self.runner = web.AppRunner(app, access_log=None)
         await self.runner.setup()
@@ -62,7 +65,9 @@ class FakeSlackApi:
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        if request.content_type == "application/json":
+        if request.method == "GET":
+            args = dict(request.query)
+        elif request.content_type == "application/json":
             args = await request.json()
         else:
             args = dict(parse_qsl(await request.text()))
@@ -77,9 +82,9 @@ class FakeSlackApi:
         if method == "auth.test":
             return web.json_response({"ok": True, "user_id": BOT_USER_ID, "bot_id": "BBOT", "team_id": TEAM_ID,
                                       "team": "Eksempel kommune", "user": "kulturbot", "url": "https://example.slack.com/"})
-        await self._record(Call(method, args))
+        ts = f"1700000000.{next(self._ts):06d}"
+        await self._record(Call(method, args, ts if method in {"chat.postMessage", "chat.postEphemeral"} else ""))
         if method in {"chat.postMessage", "chat.postEphemeral"}:
-            ts = f"1700000000.{next(self._ts):06d}"
             channel = args.get("channel", "")
             if channel.startswith("U"):
                 channel = "D" + channel[1:]
@@ -91,7 +96,10 @@ class FakeSlackApi:
             user = self.users.get(args.get("user", ""), {"id": args.get("user"), "real_name": "Ukjent", "profile": {}})
             return web.json_response({"ok": True, "user": user})
         if method == "conversations.members":
-            return web.json_response({"ok": True, "members": list(self.users), "response_metadata": {"next_cursor": ""}})
+            return web.json_response({"ok": True, "members": self.members.get(args.get("channel", ""), []),
+                                      "response_metadata": {"next_cursor": ""}})
+        if method == "views.open":
+            return web.json_response({"ok": True, "view": {"id": f"V{next(self._ts)}", "hash": "h1", **args.get("view", {})}})
         return web.json_response({"ok": True})
 
     async def _response_url(self, request: web.Request) -> web.Response:
@@ -100,6 +108,17 @@ class FakeSlackApi:
 
     def named(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
+
+    def to_channel(self, channel: str) -> list[Call]:
+        """Messages posted to, or updated in, one channel, in order."""
+        return [c for c in self.calls if c.method in {"chat.postMessage", "chat.update", "chat.postEphemeral"}
+                and c.args.get("channel") == channel]
+
+    def add_user(self, user_id: str, name: str, *channels: str) -> None:
+        self.users[user_id] = {"id": user_id, "name": name.split()[0].lower(), "real_name": name,
+                               "profile": {"display_name": name, "real_name": name}}
+        for channel in channels:
+            self.members.setdefault(channel, []).append(user_id)
 
     async def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
         """Wait until `count` calls of `method` have arrived (the bot acks before it answers)."""
