@@ -48,8 +48,7 @@ class Runtime:
             asyncio.create_task(self.worker.run_forever(), name="worker"),
             asyncio.create_task(self.deliverer.run_forever(), name="deliverer"),
         ]
-        self.scheduler.every(self.settings.sweep_seconds, jobs.sweep, self, name="sweep")
-        self.scheduler.every(self.settings.kb_reload_seconds, jobs.reload_knowledge, self, name="kb-reload")
+        jobs.register(self.scheduler, self)
         self.scheduler.start()
         await jobs.sweep(self)  # what a previous run left pending
 

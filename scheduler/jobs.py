@@ -1,4 +1,4 @@
-"""Periodic jobs: plain async functions of the runtime's services."""
+"""Periodic jobs: plain async functions of the runtime's services, registered in one place."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
+    from scheduler.runner import Scheduler
 
 log = logging.getLogger("kulturbot.jobs")
 
@@ -24,3 +25,14 @@ async def reload_knowledge(runtime: "Runtime") -> None:
     report = runtime.services.knowledge.reload_if_changed()
     if report is not None and report.changed:
         log.info("knowledge base reloaded: %d articles, %d skipped", report.loaded, len(report.skipped))
+
+
+def register(scheduler: "Scheduler", runtime: "Runtime") -> None:
+    """Every periodic job of the service. Area modules add theirs through their own register()."""
+    from scheduler import digest_jobs, sla_jobs
+
+    settings = runtime.settings
+    scheduler.every(settings.sweep_seconds, sweep, runtime, name="sweep")
+    scheduler.every(settings.kb_reload_seconds, reload_knowledge, runtime, name="kb-reload")
+    sla_jobs.register(scheduler, runtime)
+    digest_jobs.register(scheduler, runtime)

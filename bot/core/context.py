@@ -107,6 +107,16 @@ class Context:
         self.out.send(self.event.place, message)
 
 
+SYSTEM = Person("system", "", "kulturbot", "Kulturbot")
+
+
+def system_context(services: Services, session: AsyncSession, *, lang: str | None = None) -> Context:
+    """A context for work no user started (scheduled jobs): same services, same outbound port."""
+    place = Place("system", "", "", "system")
+    event = Event("system", "system", "system", SYSTEM, place)
+    return Context(services, event, session, Outgoing(session, services.clock), lang or services.settings.language)
+
+
 def _place_json(place: Place) -> dict[str, Any]:
     return {
         "platform": place.platform, "workspace": place.workspace, "channel": place.channel,

@@ -1,0 +1,5 @@
+"""Texts for the digest area."""
+
+NB: dict[str, str] = {}
+
+NN: dict[str, str] = {}

@@ -1,0 +1,5 @@
+"""Texts for the sla area."""
+
+NB: dict[str, str] = {}
+
+NN: dict[str, str] = {}
