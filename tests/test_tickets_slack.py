@@ -92,7 +92,7 @@ async def test_the_whole_round_trip(desk: BotUnderTest, clock) -> None:
     relayed = relayed_call.args
     assert relayed["blocks"][0]["text"]["text"] == "Svar fra Ola Rådgiver (sak #1001)"
     body = relayed["blocks"][1]["text"]
-    assert body == {"type": "plain_text", "text": "Flere kommuner har gjort dette. *Se* <https://evil.example|her>", "emoji": False}
+    assert body == {"type": "plain_text", "text": "Flere kommuner har gjort dette. *Se* <\u200bhttps://evil.example|her>", "emoji": False}
     assert list(buttons_of(relayed["blocks"])) == ["Takk, det hjalp", "Jeg har et oppfølgingsspørsmål"]
     ticket = await ticket_row(desk)
     assert ticket.status == "answered" and ticket.first_answer_at == clock.now()
@@ -117,3 +117,150 @@ async def test_the_whole_round_trip(desk: BotUnderTest, clock) -> None:
 async def audit_kinds(bot: BotUnderTest) -> list[str]:
     async with bot.runtime.services.db.session() as session:
         return list((await session.execute(select(TicketEvent.kind).order_by(TicketEvent.id))).scalars())
+
+
+@pytest.mark.asyncio
+async def test_release_reassign_and_reopen(desk: BotUnderTest) -> None:
+    await open_ticket(desk)
+    await click(desk, "Ta saken", "UOLA")
+    await click(desk, "Slipp", "UOLA")
+    card = latest_card(desk)
+    assert card["blocks"][0]["text"]["text"].startswith("🟢 #1001 · Åpen")
+
+    await click(desk, "Ta saken", "UPER")  # Per has now worked a ticket: he can be assigned to
+    await desk.slack_click(option(select_of(latest_card(desk)["blocks"], "ticket_assign"), "Ola Rådgiver"),
+                           user="UPER", channel=ADVISERS, message_ts=card_ts(desk))
+    await desk.settle()
+    ticket = await ticket_row(desk)
+    assert (ticket.status, ticket.assignee_name) == ("claimed", "Ola Rådgiver")
+    dm = [c for c in desk.slack.named("chat.postMessage") if c.args["channel"] == "UOLA"]
+    assert len(dm) == 1 and "Per Rådgiver har gitt deg sak *#1001*" in dm[0].args["text"].replace("**", "*") + block_texts(dm[0].args["blocks"])
+
+    await click(desk, "Løs", "UOLA")
+    await click(desk, "Gjenåpne", "UPER")
+    assert (await ticket_row(desk)).status == "claimed"
+    assert await audit_kinds(desk) == ["opened", "claimed", "released", "claimed", "assigned", "resolved", "reopened"]
+
+
+@pytest.mark.asyncio
+async def test_topic_label_shows_on_the_card(desk: BotUnderTest) -> None:
+    await open_ticket(desk)
+    topics = select_of(latest_card(desk)["blocks"], "ticket_topic")
+    await desk.slack_click(option(topics, "statistikk"), user="UOLA", channel=ADVISERS, message_ts=card_ts(desk))
+    await desk.settle()
+    assert "Emne: statistikk" in block_texts(latest_card(desk)["blocks"])
+    assert (await ticket_row(desk)).topic == "statistikk"
+
+
+@pytest.mark.asyncio
+async def test_someone_who_is_not_an_adviser_is_refused_and_nothing_changes(desk: BotUnderTest) -> None:
+    await open_ticket(desk)
+    updates_before = len(desk.slack.named("chat.update"))
+    await click(desk, "Ta saken", "U100")
+    refusal = desk.slack.named("chat.postEphemeral")[-1].args
+    assert refusal["user"] == "U100"
+    assert "Bare rådgivere i Norsk kulturskoleråd kan behandle saker" in refusal["text"]
+    assert (await ticket_row(desk)).status == "open"
+    assert len(desk.slack.named("chat.update")) == updates_before
+    assert await audit_kinds(desk) == ["opened"]
+
+
+@pytest.mark.asyncio
+async def test_a_double_click_on_claim_and_a_second_adviser_after_it(desk: BotUnderTest) -> None:
+    await open_ticket(desk)
+    card = latest_card(desk)
+    await click(desk, "Ta saken", "UOLA", card)
+    await click(desk, "Ta saken", "UOLA", card)
+    await click(desk, "Ta saken", "UPER", card)
+    told = desk.slack.named("chat.postEphemeral")
+    assert [c.args["user"] for c in told] == ["UPER"]
+    assert "allerede tatt av Ola Rådgiver" in told[0].args["text"]
+    assert await audit_kinds(desk) == ["opened", "claimed"]
+
+
+@pytest.mark.asyncio
+async def test_asker_adds_details_and_withdraws(desk: BotUnderTest) -> None:
+    _, receipt = await open_ticket(desk)
+    receipt_ts = [c for c in desk.slack.named("chat.postMessage") if c.args["channel"] == "DU100"][-1].ts
+    await desk.slack_click(buttons_of(receipt["blocks"])["Legg til detaljer"], user="U100", channel="DU100",
+                           message_ts=receipt_ts)
+    await desk.settle()
+    view = desk.slack.named("views.open")[-1].args["view"]
+    assert view["title"]["text"] == "Legg til detaljer"
+    await desk.slack_submit_form(view, "Det gjelder en HP-skriver i 2. etasje", user="U100")
+    await desk.settle()
+    in_thread = [c for c in desk.slack.to_channel(ADVISERS) if c.args.get("thread_ts") == card_ts(desk)]
+    assert "Det gjelder en HP-skriver i 2. etasje" in block_texts(in_thread[-1].args["blocks"])
+
+    await desk.slack_click(buttons_of(receipt["blocks"])["Trekk tilbake"], user="U100", channel="DU100", message_ts=receipt_ts)
+    await desk.settle()
+    assert (await ticket_row(desk)).status == "withdrawn"
+    assert latest_card(desk)["blocks"][0]["text"]["text"] == "⚪ #1001 · Trukket tilbake"
+    assert await audit_kinds(desk) == ["opened", "details", "withdrawn"]
+
+
+@pytest.mark.asyncio
+async def test_someone_else_cannot_withdraw_karis_ticket(desk: BotUnderTest) -> None:
+    _, receipt = await open_ticket(desk)
+    await desk.slack_click(buttons_of(receipt["blocks"])["Trekk tilbake"], user="U999", channel="DU999")
+    await desk.settle()
+    assert (await ticket_row(desk)).status == "open"
+    last = desk.slack.named("chat.postMessage")[-1].args
+    assert last["channel"] == "DU999" and "Bare den som stilte spørsmålet" in last["text"]
+
+
+@pytest.mark.asyncio
+async def test_ask_an_adviser_after_an_answer_that_did_not_help(desk: BotUnderTest) -> None:
+    await desk.slack_dm("hva er breddeprogrammet")
+    [answer] = await desk.slack.wait_for("chat.postMessage")
+    ask = buttons_of(answer.args["blocks"])["Spør en rådgiver"]
+    await desk.slack_click(ask, user="U100", channel="DU100", message_ts=answer.ts)
+    await desk.slack_click(ask, user="U100", channel="DU100", message_ts=answer.ts)  # double click
+    await desk.settle()
+    async with desk.runtime.services.db.session() as session:
+        assert (await session.execute(select(func.count()).select_from(Ticket))).scalar_one() == 1
+    card_text = block_texts(latest_card(desk)["blocks"])
+    assert "Svaret som ikke hjalp: Hva er breddeprogrammet?" in card_text
+    to_kari = [c.args for c in desk.slack.named("chat.postMessage") if c.args["channel"] == "DU100"]
+    assert "Jeg har sendt spørsmålet ditt til en rådgiver" in block_texts(to_kari[1]["blocks"])
+    assert "allerede sendt til en rådgiver (sak *#1001*)" in block_texts(to_kari[2]["blocks"])
+
+
+@pytest.mark.asyncio
+async def test_mine_saker_lists_the_askers_tickets(desk: BotUnderTest) -> None:
+    await open_ticket(desk)
+    await desk.slack_command("mine saker")
+    [listing] = await desk.slack.wait_for("response_url")
+    text = block_texts(listing.args["blocks"])
+    assert "*Dine saker*" in text
+    assert "*#1001* · venter på en rådgiver · frist fre. 27.11 kl. 13:00" in text
+
+
+@pytest.mark.asyncio
+async def test_user_text_cannot_ping_or_format_in_the_advisers_channel(desk: BotUnderTest) -> None:
+    await desk.slack_dm("<!channel> hjelp <@UOLA> *viktig* [klikk](https://evil.example) om skriveren")
+    await desk.settle()
+    card = [c.args for c in desk.slack.named("chat.postMessage") if c.args["channel"] == ADVISERS][-1]
+    quoted = card["blocks"][1]
+    assert quoted["text"]["type"] == "plain_text"
+    rendered = str(card)
+    assert "<!channel>" not in rendered and "<@UOLA>" not in rendered
+
+
+@pytest.mark.asyncio
+async def test_a_failing_slack_api_delays_the_card_but_never_loses_it(desk: BotUnderTest, clock) -> None:
+    desk.slack.fail_next(429, times=1, headers={"Retry-After": "30"}, method="chat.postMessage")
+    desk.slack.fail_next(503, times=2, method="chat.postMessage")
+    await desk.slack_dm(UNKNOWN)
+    await desk.settle()
+    async with desk.runtime.services.db.session() as session:
+        assert (await session.execute(select(func.count()).select_from(Ticket))).scalar_one() == 1
+    delivered = lambda: [c for c in desk.slack.named("chat.postMessage") if c.args["channel"] == ADVISERS]  # noqa: E731
+    for _ in range(10):
+        if delivered():
+            break
+        clock.advance(seconds=31)
+        await desk.settle()
+    assert len(delivered()) == 1
+    failures = [c.method for c in desk.slack.calls if "!" in c.method]
+    assert failures == ["chat.postMessage!429", "chat.postMessage!503", "chat.postMessage!503"]

@@ -87,7 +87,7 @@ class Inbox:
         if final:
             values.update(status="failed", payload=None, done_at=self.clock.now(), lease_until=None)
         else:
-            values["lease_until"] = self.clock.now() + timedelta(seconds=retry_in)
+            values["lease_until"] = self.clock.now() + timedelta(seconds=retry_in) if retry_in > 0 else None
         async with self.db.session() as session:
             await session.execute(update(InboxEvent).where(InboxEvent.id == event_id).values(**values))
 

@@ -11,6 +11,8 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
+from sqlalchemy.exc import IntegrityError, OperationalError
+
 from .catalogue import t
 from .context import Context, Outgoing, Services
 from .inbox import Inbox
@@ -120,7 +122,12 @@ class Worker:
             event.platform, event.kind, event_id, attempts, ", giving up" if final else "",
             type(exc).__name__, exc_info=exc if final else None,
         )
-        await self.inbox.mark_failed(event_id, type(exc).__name__, final=final, retry_in=2.0 ** attempts)
+        # A lost race (unique key, lock, serialisation) is usually gone at once: the first retry
+        # goes straight back on the queue; later ones wait for the sweep, with backoff.
+        race = isinstance(exc, (IntegrityError, OperationalError)) and attempts == 1
+        await self.inbox.mark_failed(event_id, type(exc).__name__, final=final, retry_in=0.0 if race else 2.0 ** attempts)
+        if race and not final:
+            self._enqueue(event_id)
         if final:
             lang = event.lang or self.services.settings.language
             async with self.services.db.session() as session:

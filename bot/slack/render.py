@@ -22,6 +22,12 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def defuse(text: str) -> str:
+    """User text shown as plain_text: Slack does not parse it, and a zero-width space after every
+    '<' makes sure no <!channel>, <@U…> or <url|label> could ever be read as one."""
+    return text.replace("<", "<\u200b")
+
+
 def mrkdwn(markdown: str) -> str:
     """The neutral Markdown subset as Slack mrkdwn (links, bold, headings, bullets)."""
     text = escape(markdown)
@@ -58,7 +64,7 @@ def _block(block: Block) -> list[dict[str, Any]]:
     if block.kind == "plain":
         return [
             {"type": "section", "text": {"type": "plain_text", "text": part, "emoji": False}}
-            for part in _chunks(block.text or " ")
+            for part in _chunks(defuse(block.text) or " ")
         ]
     if block.kind == "note":
         return [{"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn(block.text)[:3000]}]}]
@@ -67,7 +73,7 @@ def _block(block: Block) -> list[dict[str, Any]]:
             {
                 "type": "section",
                 "fields": [
-                    {"type": "plain_text", "text": f"{label}: {value}"[:2000], "emoji": True}
+                    {"type": "plain_text", "text": defuse(f"{label}: {value}")[:2000], "emoji": True}
                     for label, value in block.fields[i : i + 10]
                 ],
             }

@@ -25,7 +25,7 @@ class Call:
 @dataclass
 class FakeSlackApi:
     calls: list[Call] = field(default_factory=list)
-    failures: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    failures: list[tuple[int, dict[str, str], str | None]] = field(default_factory=list)
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     members: dict[str, list[str]] = field(default_factory=dict)
     _ts: Any = field(default_factory=lambda: itertools.count(1))
@@ -54,8 +54,17 @@ class FakeSlackApi:
     def response_url(self, token: str = "r1") -> str:
         return self.url.replace("/api/", f"/response/{token}")
 
-    def fail_next(self, status: int, times: int = 1, headers: dict[str, str] | None = None) -> None:
-        self.failures.extend([(status, headers or {})] * times)
+    def fail_next(self, status: int, times: int = 1, headers: dict[str, str] | None = None,
+                  method: str | None = None) -> None:
+        """The next `times` calls (of `method`, or of any method) fail with `status`."""
+        self.failures.extend([(status, headers or {}, method)] * times)
+
+    def _take_failure(self, method: str) -> tuple[int, dict[str, str]] | None:
+        for i, (status, headers, only) in enumerate(self.failures):
+            if only is None or only == method:
+                del self.failures[i]
+                return status, headers
+        return None
 
     async def _record(self, call: Call) -> None:
         self.calls.append(call)
@@ -74,8 +83,9 @@ class FakeSlackApi:
             for key in ("blocks", "attachments"):
                 if isinstance(args.get(key), str):
                     args[key] = json.loads(args[key])
-        if method != "auth.test" and self.failures:
-            status, headers = self.failures.pop(0)
+        failure = self._take_failure(method) if method != "auth.test" else None
+        if failure is not None:
+            status, headers = failure
             await self._record(Call(f"{method}!{status}", args))
             return web.json_response({"ok": False, "error": "ratelimited" if status == 429 else "internal_error"},
                                      status=status, headers=headers)
