@@ -85,5 +85,23 @@ def _mount_kb() -> None:
 _mount_kb()
 
 
+def _mount_privacy() -> None:
+    from bot.privacy_cli import privacy_app
+
+    app.add_typer(privacy_app, name="privacy")
+
+
+_mount_privacy()
+
+
+def _mount_report() -> None:
+    from bot.report_cli import report_app
+
+    app.add_typer(report_app, name="report")
+
+
+_mount_report()
+
+
 def main() -> None:
     app()

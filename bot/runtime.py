@@ -10,6 +10,7 @@ from typing import Any
 
 import aiohttp
 
+from bot.core import logs
 from bot.core.clock import Clock, SystemClock
 from bot.core.config import Settings
 from bot.core.context import Services
@@ -68,9 +69,19 @@ class Runtime:
 
     async def settle(self, rounds: int = 50) -> None:
         """Process every stored event and deliver every due message (tests, console)."""
+        waits = 0
         for _ in range(rounds):
             await self.worker.idle()
-            if not await self.deliverer.deliver_due() and self.worker._queue.empty():
+            if await self.deliverer.deliver_due() or not self.worker._queue.empty():
+                continue
+            # rows still due are in the background deliverer's hands (leased, or next in a lane it
+            # is working through): give it a moment, then look again
+            while waits < 1000 and await self.deliverer.due_now():
+                waits += 1
+                await asyncio.sleep(0.01)
+                if await self.deliverer.deliver_due():
+                    break
+            else:
                 return
 
 
@@ -98,6 +109,7 @@ async def build_runtime(
     extra_ports: dict[str, ChatPort] | None = None,
 ) -> Runtime:
     clock = clock or SystemClock()
+    logs.protect_payload_loggers()  # before the adapters derive their loggers from ours
     db = Database(settings.database_url)
     if migrate:
         await db.upgrade()
@@ -114,8 +126,9 @@ async def build_runtime(
             from bot.slack.directory import SlackDirectory
             from bot.slack.port import SlackPort
 
-            runtime.http = aiohttp.ClientSession()
-            client = build_client(settings)
+            # slack_sdk applies its timeout only to sessions it creates: ours carries it
+            runtime.http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
+            client = build_client(settings, runtime.http)
             runtime.slack_app = build_app(settings, worker, client)
             ports["slack"] = SlackPort(client, runtime.http)
             services.directories["slack"] = SlackDirectory(client)
@@ -138,4 +151,5 @@ async def build_runtime(
         if not settings.teams_app_id:
             log.warning("Teams runs anonymous (no MicrosoftAppId): only for local clients and tests")
     deliverer.ports.update(ports)
+    logs.protect_payload_loggers()  # and the library loggers imported since
     return runtime

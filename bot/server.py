@@ -38,7 +38,7 @@ def build_web_app(runtime: Runtime) -> web.Application:
     if runtime.slack_app is not None:
         from bot.slack.app import route as slack_route
 
-        routes.append(slack_route(runtime.slack_app))
+        routes.append(slack_route(runtime.slack_app, runtime.settings))
     if runtime.teams_adapter is not None:
         from bot.teams.app import route as teams_route
 

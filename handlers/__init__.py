@@ -6,10 +6,10 @@ from .router import Router
 
 
 def build_router() -> Router:
-    from . import ask, feedback, tickets, welcome
+    from . import ask, digest, feedback, privacy, tickets, welcome
 
     root = Router()
-    for module in (welcome, feedback, tickets, ask):
+    for module in (welcome, feedback, privacy, tickets, digest, ask):
         root.include(module.router)
     return root
 
@@ -17,6 +17,7 @@ def build_router() -> Router:
 def middleware() -> list:  # type: ignore[type-arg]
     """Cross-cutting steps before routing, in order."""
     from .people import remember_person
+    from .ratelimit import rate_limit
     from .tickets.threads import ticket_messages
 
-    return [remember_person, ticket_messages]
+    return [rate_limit, remember_person, ticket_messages]

@@ -41,9 +41,10 @@ async def log_question(
 
 async def own_question(ctx: Context, value: str) -> Question | None:
     """The question a button refers to, only if it belongs to the person who pressed it."""
-    try:
-        question_id = int(value.split(":", 1)[0])
-    except ValueError:
+    from handlers.tickets.store import row_id
+
+    question_id = row_id(value.split(":", 1)[0])
+    if question_id is None:
         return None
     person = ctx.event.person
     return (

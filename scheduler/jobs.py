@@ -29,10 +29,11 @@ async def reload_knowledge(runtime: "Runtime") -> None:
 
 def register(scheduler: "Scheduler", runtime: "Runtime") -> None:
     """Every periodic job of the service. Area modules add theirs through their own register()."""
-    from scheduler import digest_jobs, sla_jobs
+    from scheduler import digest_jobs, privacy_jobs, sla_jobs
 
     settings = runtime.settings
     scheduler.every(settings.sweep_seconds, sweep, runtime, name="sweep")
     scheduler.every(settings.kb_reload_seconds, reload_knowledge, runtime, name="kb-reload")
     sla_jobs.register(scheduler, runtime)
     digest_jobs.register(scheduler, runtime)
+    privacy_jobs.register(scheduler, runtime)

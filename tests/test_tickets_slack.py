@@ -77,13 +77,13 @@ async def test_the_whole_round_trip(desk: BotUnderTest, clock) -> None:
     assert card["blocks"][0]["text"]["text"] == "🟢 #1001 · Åpen · frist fre. 27.11 kl. 13:00 (48 t igjen)"
     assert f"«{UNKNOWN}»" in text
     assert "Fra: Kari Nordmann, Eksempel kommune" in text
-    assert list(buttons_of(card["blocks"])) == ["Ta saken", "Svar", "Løs"]
+    assert list(buttons_of(card["blocks"])) == ["Ta saken", "Svar", "Løs", "Spør spørreren"]
 
     clock.advance(minutes=10)
     await click(desk, "Ta saken", "UOLA")
     card = latest_card(desk)
     assert card["blocks"][0]["text"]["text"].startswith("🟡 #1001 · Ola Rådgiver har saken")
-    assert list(buttons_of(card["blocks"])) == ["Svar", "Slipp", "Løs"]
+    assert list(buttons_of(card["blocks"])) == ["Svar", "Slipp", "Løs", "Spør spørreren"]
 
     clock.advance(hours=2)
     await answer_with_form(desk, "UOLA", "Flere kommuner har gjort dette. *Se* <https://evil.example|her>")

@@ -53,17 +53,40 @@ class Settings(BaseSettings):
     route_keywords: str = Field("", validation_alias="ROUTE_KEYWORDS")
     advisers: str = Field("", validation_alias="ADVISERS")
     managers: str = Field("", validation_alias="MANAGERS")
+    managers_channel: str = Field("", validation_alias="MANAGERS_CHANNEL")
+    digest_weekly: str = Field("mon 08:00", validation_alias="DIGEST_WEEKLY")
+    digest_daily: str = Field("", validation_alias="DIGEST_DAILY")
+    digest_dm: bool = Field(True, validation_alias="DIGEST_DM")
     workspace_names: str = Field("", validation_alias="WORKSPACE_NAMES")
     ticket_topics: str = Field(
         "lov og plikter,rammeplan,opptak og pris,statistikk,DKS,finansiering,inkludering,samarbeid,personvern,annet",
         validation_alias="TICKET_TOPICS",
     )
     sla_hours: float = Field(48.0, validation_alias="SLA_HOURS", gt=0)
+    # The SLA clock (handlers/sla): SLA_CALENDAR "calendar" counts real hours, "business" counts
+    # SLA_BUSINESS_HOURS ("08:00-16:00") on SLA_BUSINESS_DAYS ("mon-fri") in KULTURBOT_TIMEZONE, skipping
+    # the public holidays of SLA_HOLIDAYS (a `holidays` country code, "" for none). SLA_REMINDERS: hours
+    # before the deadline to remind ("24,8,2", in the same calendar). SLA_SWEEP_SECONDS: how often the
+    # sweep looks for due reminders and breaches. SLA_PAUSE_ON_QUESTION: an adviser's question back to
+    # the asker stops the clock until the asker replies. SLA_RENEWED_HOURS: after a breach, the new
+    # expectation the asker is given when an adviser takes the ticket.
+    sla_calendar: Literal["calendar", "business"] = Field("calendar", validation_alias="SLA_CALENDAR")
+    sla_business_hours: str = Field("08:00-16:00", validation_alias="SLA_BUSINESS_HOURS")
+    sla_business_days: str = Field("mon-fri", validation_alias="SLA_BUSINESS_DAYS")
+    sla_holidays: str = Field("NO", validation_alias="SLA_HOLIDAYS")
+    sla_reminders: str = Field("24,8,2", validation_alias="SLA_REMINDERS")
+    sla_sweep_seconds: float = Field(15.0, validation_alias="SLA_SWEEP_SECONDS", gt=0)
+    sla_pause_on_question: bool = Field(True, validation_alias="SLA_PAUSE_ON_QUESTION")
+    sla_renewed_hours: float = Field(24.0, validation_alias="SLA_RENEWED_HOURS", gt=0)
 
     max_body_bytes: int = Field(1_000_000, validation_alias="MAX_BODY_BYTES", gt=0)
     max_question_chars: int = Field(4_000, validation_alias="MAX_QUESTION_CHARS", gt=0)
     worker_lease_seconds: float = Field(60.0, validation_alias="WORKER_LEASE_SECONDS", gt=0)
     sweep_seconds: float = Field(5.0, validation_alias="SWEEP_SECONDS", gt=0)
+
+    retention_days: int = Field(365, validation_alias="RETENTION_DAYS", gt=0)
+    delivery_retention_days: int = Field(7, validation_alias="DELIVERY_RETENTION_DAYS", gt=0)
+    rate_limit_per_minute: int = Field(10, validation_alias="RATE_LIMIT_PER_MINUTE", ge=0)
 
     @field_validator("database_url")
     @classmethod
@@ -117,6 +140,95 @@ class Settings(BaseSettings):
                 raise ValueError(f"{item!r}: expected platform:user_id, e.g. slack:U0123456")
         return value
 
+    @field_validator("managers_channel")
+    @classmethod
+    def _check_managers_channel(cls, value: str) -> str:
+        platform, _, channel = value.strip().partition(":")
+        if value.strip() and (platform not in {"slack", "teams", "console"} or not channel):
+            raise ValueError("expected platform:channel, e.g. slack:C0123456")
+        return value.strip()
+
+    @field_validator("sla_business_hours")
+    @classmethod
+    def _check_business_hours(cls, value: str) -> str:
+        value = value.replace(" ", "")
+        try:
+            start, end = (_clock_minutes(part) for part in value.split("-"))
+        except ValueError:
+            raise ValueError("expected HH:MM-HH:MM, e.g. 08:00-16:00") from None
+        if start >= end:
+            raise ValueError("the working day must end after it starts, e.g. 08:00-16:00")
+        return value
+
+    @field_validator("sla_business_days")
+    @classmethod
+    def _check_business_days(cls, value: str) -> str:
+        value = value.replace(" ", "").lower()
+        try:
+            if not _weekdays(value):
+                raise ValueError
+        except (ValueError, KeyError):
+            raise ValueError("expected days such as mon-fri or mon,tue,wed") from None
+        return value
+
+    @field_validator("sla_holidays")
+    @classmethod
+    def _check_holidays(cls, value: str) -> str:
+        value = value.strip().upper()
+        if value:
+            import holidays
+
+            if value not in holidays.list_supported_countries():
+                raise ValueError(f"unknown holiday country {value!r}; use a code such as NO, or empty for none")
+        return value
+
+    @field_validator("sla_reminders")
+    @classmethod
+    def _check_reminders(cls, value: str) -> str:
+        try:
+            hours = [float(item) for item in _items(value)]
+        except ValueError:
+            raise ValueError("expected hours before the deadline, e.g. 24,8,2") from None
+        if any(h <= 0 for h in hours):
+            raise ValueError("reminder hours must be above 0")
+        return value
+
+    @field_validator("digest_weekly", "digest_daily")
+    @classmethod
+    def _check_digest_schedule(cls, value: str) -> str:
+        value = " ".join(value.split()).lower()
+        if value in {"", "off"}:
+            return ""
+        days, _, at = value.rpartition(" ")
+        hour, sep, minute = at.partition(":")
+        if not (sep and hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60) or (
+            days and not all(part in _DAYS for part in days.replace("-", ",").split(","))
+        ):
+            raise ValueError("expected [days] HH:MM, e.g. 'mon 08:00', 'mon-fri 07:30' or 'off'")
+        return value
+
+    @property
+    def managers_place(self) -> tuple[str, str] | None:
+        """The managers' channel (platform, channel), if one is configured."""
+        platform, _, channel = self.managers_channel.partition(":")
+        return (platform, channel) if channel else None
+
+    @property
+    def sla_reminder_hours(self) -> tuple[float, ...]:
+        """Hours before the deadline to remind, earliest reminder (most hours) first."""
+        return tuple(sorted({float(item) for item in _items(self.sla_reminders)}, reverse=True))
+
+    @property
+    def sla_business_window(self) -> tuple[int, int]:
+        """The working day as (start, end) minutes after midnight."""
+        start, end = self.sla_business_hours.split("-")
+        return _clock_minutes(start), _clock_minutes(end)
+
+    @property
+    def sla_business_weekdays(self) -> frozenset[int]:
+        """Working days, Monday = 0."""
+        return _weekdays(self.sla_business_days)
+
     @property
     def adviser_routes(self) -> dict[str, tuple[str, str]]:
         """Route name → (platform, channel). 'default' takes what no other route claims."""
@@ -154,6 +266,32 @@ class Settings(BaseSettings):
     @property
     def slack_enabled(self) -> bool:
         return bool(self.slack_bot_token and self.slack_signing_secret)
+
+
+_DAYS = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+
+
+def _clock_minutes(text: str) -> int:
+    hour, sep, minute = text.partition(":")
+    if not (sep and hour.isdigit() and minute.isdigit() and int(hour) <= 24 and int(minute) < 60):
+        raise ValueError(text)
+    total = int(hour) * 60 + int(minute)
+    if total > 24 * 60:
+        raise ValueError(text)
+    return total
+
+
+def _weekdays(value: str) -> frozenset[int]:
+    """'mon-fri' / 'mon,wed,fri' → weekday numbers (Monday = 0)."""
+    order = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    days: set[int] = set()
+    for part in _items(value.lower()):
+        first, _, last = part.partition("-")
+        a, b = order.index(first), order.index(last or first)
+        if b < a:
+            raise ValueError(part)
+        days.update(range(a, b + 1))
+    return frozenset(days)
 
 
 def _items(value: str) -> list[str]:

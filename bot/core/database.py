@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import collections
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,6 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 log = logging.getLogger("kulturbot.db")
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
+POOL_SIZE = 24
+PG_TURNS = int(__import__("os").environ.get("KB_PG_TURNS", "4"))
 
 
 def _driver_urls(url: str) -> tuple[str, str]:
@@ -40,29 +44,47 @@ class Database:
         self.url = url
         self.async_url, self.sync_url = _driver_urls(url)
         self.is_sqlite = self.async_url.startswith("sqlite")
-        kwargs: dict[str, Any] = {"echo": echo}
+        # hide_parameters: SQL logs and exception messages never carry what users wrote
+        kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
         if self.is_sqlite:
             path = make_url(self.async_url).database
             if path and path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             kwargs["connect_args"] = {"timeout": 30}
+            kwargs.update(pool_size=POOL_SIZE, max_overflow=10)
         else:
-            kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True, pool_recycle=1800)
+            # A pool as large as the work in flight (workers, delivery lanes, acks): connections are
+            # reused, never opened per request. No pre-ping round trip per checkout: after a
+            # restart of PostgreSQL the first failure invalidates the whole pool at once.
+            kwargs.update(pool_size=POOL_SIZE, max_overflow=10, pool_recycle=1800)
         self.engine: AsyncEngine = create_async_engine(self.async_url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, class_=AsyncSession)
+        self._queue = _Turns(1 if self.is_sqlite else PG_TURNS)
 
     @asynccontextmanager
-    async def session(self) -> AsyncIterator[AsyncSession]:
-        """A unit of work: committed on success, rolled back on any error."""
-        async with self.sessions() as session:
+    async def session(self, *, urgent: bool = False) -> AsyncIterator[AsyncSession]:
+        """A unit of work: committed on success, rolled back on any error.
+
+        On SQLite one unit of work runs at a time, in this process's order, with `urgent` ones
+        (storing an event before its ack) first: SQLite has one writer, and without this its
+        connections wait for each other in its busy handler, which sleeps up to 100 ms a try."""
+        async with self._turn(urgent), self.sessions() as session:
             try:
                 yield session
                 await session.commit()
             except BaseException:
                 await session.rollback()
                 raise
+
+    @asynccontextmanager
+    async def _turn(self, urgent: bool) -> AsyncIterator[None]:
+        await self._queue.acquire(urgent)
+        try:
+            yield
+        finally:
+            self._queue.release()
 
     async def ping(self) -> bool:
         try:
@@ -90,6 +112,41 @@ class Database:
         )
 
 
+class _Turns:
+    """A semaphore with two queues: urgent waiters go before the others, each queue first come
+    first served."""
+
+    def __init__(self, capacity: int) -> None:
+        self._free = capacity
+        self._waiting: tuple[collections.deque[asyncio.Future[None]], collections.deque[asyncio.Future[None]]] = (
+            collections.deque(), collections.deque())
+
+    async def acquire(self, urgent: bool) -> None:
+        if self._free > 0 and not any(self._waiting):
+            self._free -= 1
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting[0 if urgent else 1].append(future)
+        try:
+            await future  # release() hands its turn over: _free is not given back
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled():
+                self.release()  # handed over just as we were cancelled: pass it on
+            else:
+                with contextlib.suppress(ValueError):  # release() may have dropped it already
+                    self._waiting[0 if urgent else 1].remove(future)
+            raise
+
+    def release(self) -> None:
+        for queue in self._waiting:
+            while queue:
+                future = queue.popleft()
+                if not future.done():
+                    future.set_result(None)
+                    return
+        self._free += 1
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
@@ -108,7 +165,7 @@ def alembic_config(url: str) -> Any:
     return cfg
 
 
-def upgrade(url: str, revision: str = "head") -> None:
+def upgrade(url: str, revision: str = "heads") -> None:
     """Apply migrations (synchronously). Safe to run from several processes at once."""
     from alembic import command
 

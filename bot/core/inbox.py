@@ -39,7 +39,7 @@ class Inbox:
             },
             ["platform", "key"],
         )
-        async with self.db.session() as session:
+        async with self.db.session(urgent=True) as session:  # the platform waits for this one
             return (await session.execute(stmt)).scalar_one_or_none()
 
     async def claim(self, event_id: int) -> Event | None:

@@ -7,6 +7,7 @@ outgoing messages are stored (inbox and outbox) before they are handled or sent.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -125,6 +126,8 @@ class Block:
       buttons  – a row of buttons
       select   – a drop-down (text: placeholder; options: (label, value)); choosing one is an
                  action `action_id` with the option's value
+      image    – a picture (data: base64 PNG; text: alt text). Slack uploads it as a file after the
+                 rest of the message; Teams shows it in the card
     """
 
     kind: str
@@ -133,6 +136,7 @@ class Block:
     buttons: tuple[Button, ...] = ()
     action_id: str = ""
     options: tuple[tuple[str, str], ...] = ()
+    data: str = ""
 
 
 @dataclass(frozen=True)
@@ -156,6 +160,7 @@ class Message:
                 buttons=tuple(_button(x) for x in b.get("buttons", ())),
                 action_id=b.get("action_id", ""),
                 options=tuple(tuple(o) for o in b.get("options", ())),  # type: ignore[misc]
+                data=b.get("data", ""),
             )
             for b in data.get("blocks", ())
         )
@@ -204,6 +209,10 @@ def buttons(*items: Button) -> Block:
 
 def select(placeholder: str, action_id: str, options: list[tuple[str, str]]) -> Block:
     return Block("select", placeholder, action_id=action_id, options=tuple(options))
+
+
+def image(png: bytes, alt: str) -> Block:
+    return Block("image", alt, data=base64.b64encode(png).decode("ascii"))
 
 
 @dataclass(frozen=True)

@@ -129,6 +129,22 @@ class Deliverer:
             )
             return list(rows.scalars())
 
+    async def due_now(self) -> int:
+        """Lanes whose oldest pending row is due now: waiting for a deliverer or being sent (settle)."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            heads = (
+                select(func.min(OutboxMessage.id).label("id"))
+                .where(OutboxMessage.status == "pending")
+                .group_by(OutboxMessage.lane)
+                .subquery()
+            )
+            return (await session.execute(
+                select(func.count()).select_from(OutboxMessage)
+                .join(heads, heads.c.id == OutboxMessage.id)
+                .where(OutboxMessage.next_attempt_at <= now)  # type: ignore[operator]
+            )).scalar_one()
+
     async def deliver_due(self) -> int:
         """One round: deliver each lane's due head, lanes in parallel. Returns rows sent."""
         heads = await self.lane_heads()
@@ -164,7 +180,8 @@ class Deliverer:
             return None
         return row[0]
 
-    async def _claim(self, row_id: int) -> OutboxMessage | None:
+    async def _claim(self, row_id: int) -> tuple[OutboxMessage, PostedCard | None] | None:
+        """Lease the row; with it, in the same transaction, the card it updates or replies under."""
         now = self.clock.now()
         async with self.db.session() as session:
             result = await session.execute(
@@ -176,21 +193,25 @@ class Deliverer:
                     (OutboxMessage.lease_until.is_(None)) | (OutboxMessage.lease_until < now),  # type: ignore[union-attr]
                 )
                 .values(lease_until=now + self.lease, attempts=OutboxMessage.attempts + 1)
-                .returning(OutboxMessage.id)
+                .returning(OutboxMessage)  # the claimed row itself: no second query
             )
-            if result.scalar_one_or_none() is None:
+            row = result.scalar_one_or_none()
+            if row is None:
                 return None
-            return await session.get(OutboxMessage, row_id)
+            card_key = row.card_key if row.op == "card" else (row.target or {}).get("thread_of")
+            posted = await session.get(PostedCard, card_key) if card_key else None
+            return row, posted
 
     async def _deliver_one(self, row_id: int) -> tuple[bool, str]:
-        row = await self._claim(row_id)
-        if row is None:
+        claimed = await self._claim(row_id)
+        if claimed is None:
             return False, ""
+        row, posted = claimed
         port = self.ports.get(row.platform)
         try:
             if port is None:
                 raise DeliveryError(f"no adapter for platform {row.platform}", permanent=True)
-            ref = await self._send(port, row)
+            ref = await self._send(port, row, posted)
         except DeliveryError as exc:
             await self._failed(row, exc)
             return False, row.lane
@@ -198,16 +219,16 @@ class Deliverer:
             log.exception("outbox send crashed (row %s, %s)", row.id, row.op)
             await self._failed(row, DeliveryError(type(exc).__name__))
             return False, row.lane
-        await self._sent(row, ref)
+        await self._sent(row, ref, new_card=row.op == "card" and posted is None)
         return True, row.lane
 
-    async def _send(self, port: ChatPort, row: OutboxMessage) -> MessageRef | None:
+    async def _send(self, port: ChatPort, row: OutboxMessage, posted: PostedCard | None) -> MessageRef | None:
         message = Message.from_json(row.payload)
         target = row.target
         if row.op == "send":
             place = _place(target["place"])
             if target.get("thread_of"):
-                place = await self._in_card_thread(place, target["thread_of"])
+                place = self._in_card_thread(place, target["thread_of"], posted)
             return await port.send(place, message)
         if row.op == "dm":
             return await port.dm(Person(**target["person"]), message)
@@ -216,25 +237,15 @@ class Deliverer:
             await port.update(ref, message)
             return ref
         if row.op == "card":
-            async with self.db.session() as session:
-                posted = await session.get(PostedCard, row.card_key)
             if posted is not None:
                 ref = _ref(posted.ref)
                 await port.update(ref, message)
                 return ref
-            ref = await port.send(_place(target["place"]), message)
-            async with self.db.session() as session:
-                session.add(
-                    PostedCard(key=row.card_key, platform=row.platform, channel=ref.channel[:255],
-                               message_id=ref.id[:255], ref=_ref_json(ref), updated_at=self.clock.now())
-                )
-            return ref
+            return await port.send(_place(target["place"]), message)  # _sent records where it went
         raise DeliveryError(f"unknown outbox op {row.op}", permanent=True)
 
-    async def _in_card_thread(self, place: Place, card_key: str) -> Place:
+    def _in_card_thread(self, place: Place, card_key: str, posted: PostedCard | None) -> Place:
         """A reply in the thread under a card (the card goes first: it is in the same lane)."""
-        async with self.db.session() as session:
-            posted = await session.get(PostedCard, card_key)
         if posted is None:
             raise DeliveryError(f"card {card_key} is not posted yet")
         ref = _ref(posted.ref)
@@ -246,8 +257,14 @@ class Deliverer:
             return Place(place.platform, place.workspace, channel, place.kind, ref.id, {**place.ref, "conversation": conversation})
         return place.in_thread(ref.id)
 
-    async def _sent(self, row: OutboxMessage, ref: MessageRef | None) -> None:
+    async def _sent(self, row: OutboxMessage, ref: MessageRef | None, *, new_card: bool = False) -> None:
+        """Mark the row sent; a card posted for the first time is recorded in the same transaction."""
         async with self.db.session() as session:
+            if new_card and ref is not None:
+                session.add(
+                    PostedCard(key=row.card_key, platform=row.platform, channel=ref.channel[:255],
+                               message_id=ref.id[:255], ref=_ref_json(ref), updated_at=self.clock.now())
+                )
             await session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == row.id)

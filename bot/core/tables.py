@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
@@ -97,6 +97,7 @@ class Question(SQLModel, table=True):
         UniqueConstraint("platform", "event_key", name="uq_question_event"),
         Index("ix_question_asked_at", "asked_at"),
         Index("ix_question_user", "platform", "workspace", "user_id"),
+        Index("ix_question_digest", "asked_at", "outcome", "workspace", "article_id", "feedback"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -116,6 +117,10 @@ class Question(SQLModel, table=True):
     feedback: str | None = Field(default=None, max_length=8)
 
 
+SLA_CHECK_NOW = datetime(2000, 1, 1, tzinfo=timezone.utc)
+"""A ticket's sla_check_at that is always due: the sweep plans the ticket on its next run."""
+
+
 class Ticket(SQLModel, table=True):
     """A question handed to the advisers. number = 1000 + id: short, human, unique."""
 
@@ -124,6 +129,7 @@ class Ticket(SQLModel, table=True):
         UniqueConstraint("question_id", name="uq_ticket_question"),
         Index("ix_ticket_status_deadline", "status", "deadline_at"),
         Index("ix_ticket_asker", "platform", "workspace", "asker_user_id"),
+        Index("ix_ticket_sla_check", "status", "sla_check_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -152,6 +158,9 @@ class Ticket(SQLModel, table=True):
     breached_at: datetime | None = None
     paused_at: datetime | None = None
     paused_seconds: float = 0.0
+    # When the SLA sweep (handlers/sla) should look at this ticket next: the due time of its next
+    # reminder or breach. New tickets start at SLA_CHECK_NOW ("look at once"); NULL: nothing left to do.
+    sla_check_at: datetime | None = Field(default=SLA_CHECK_NOW)
 
     @property
     def number(self) -> int:
@@ -233,3 +242,28 @@ class DigestRun(SQLModel, table=True):
     period_start: datetime
     period_end: datetime
     created_at: datetime
+
+
+class PrivacyAudit(SQLModel, table=True):
+    """Every privacy action: a user's data viewed, exported or deleted, and each retention purge.
+    counts: how many rows each step touched. Never message text."""
+
+    __tablename__ = "privacy_audit"
+    __table_args__ = (Index("ix_privacy_audit_at", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime
+    action: str = Field(max_length=16)  # view | export | delete | purge
+    actor: str = Field(max_length=255)  # a person key, "cli:<os user>" or "scheduler"
+    subject: str | None = Field(default=None, max_length=255)  # whose data (None for a purge)
+    counts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class RateCount(SQLModel, table=True):
+    """Questions per person in the current minute (the rate limit; shared by every instance)."""
+
+    __tablename__ = "rate_count"
+
+    person_key: str = Field(primary_key=True, max_length=255)
+    window_start: datetime
+    count: int = 0

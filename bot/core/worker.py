@@ -26,6 +26,10 @@ Middleware = Callable[[Context, Handler], Awaitable[None]]
 MAX_ATTEMPTS = 3
 
 
+class StoreUnavailable(Exception):
+    """An event could not be stored (the database is away): the platform should retry (503)."""
+
+
 class Worker:
     def __init__(
         self,
@@ -50,7 +54,10 @@ class Worker:
 
     async def submit(self, event: Event) -> bool:
         """Store the event (the caller acks after this returns); False if it was a duplicate."""
-        event_id = await self.inbox.accept(event)
+        try:
+            event_id = await self.inbox.accept(event)
+        except Exception as exc:  # noqa: BLE001 - whatever the driver raised, the adapter answers 503
+            raise StoreUnavailable(type(exc).__name__) from exc
         if event_id is None:
             log.info("duplicate %s event ignored", event.platform)
             return False

@@ -12,15 +12,17 @@ import logging
 import re
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.catalogue import t
 from bot.core.config import Settings
-from bot.core.worker import Worker
+from bot.core.worker import StoreUnavailable, Worker
 
 from . import events
 from .render import FORM_PREFIX, MODAL_CALLBACK, modal
@@ -28,8 +30,11 @@ from .render import FORM_PREFIX, MODAL_CALLBACK, modal
 log = logging.getLogger("kulturbot.slack")
 
 
-def build_client(settings: Settings) -> AsyncWebClient:
-    return AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
+def build_client(settings: Settings, session: aiohttp.ClientSession | None = None) -> AsyncWebClient:
+    """One shared HTTP session (kept-alive connections) instead of a new one per Web API call.
+    slack_sdk's timeout applies only to sessions it makes itself: a shared one carries its own."""
+    return AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10,
+                          session=session)
 
 
 def build_app(settings: Settings, worker: Worker, client: AsyncWebClient) -> AsyncApp:
@@ -89,7 +94,10 @@ def build_app(settings: Settings, worker: Worker, client: AsyncWebClient) -> Asy
 
     @app.error
     async def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse:
-        log.error("slack request failed before it was stored: %s", type(error).__name__, exc_info=error)
+        if not isinstance(error, StoreUnavailable):  # a payload of a shape nobody can read: retrying won't help
+            log.warning("slack request of an unexpected shape: %s", type(error).__name__)
+            return BoltResponse(status=400, body="")
+        log.error("slack request failed before it was stored: %s", error, exc_info=error.__cause__)
         if isinstance(body, dict) and body.get("command"):
             lang = settings.language
             return BoltResponse(status=200, body={"response_type": "ephemeral", "text": t(lang, "error.try_again_later")})
@@ -99,8 +107,24 @@ def build_app(settings: Settings, worker: Worker, client: AsyncWebClient) -> Asy
     return app
 
 
-def route(app: AsyncApp) -> web.RouteDef:
+def route(app: AsyncApp, settings: Settings) -> web.RouteDef:
+    verifier = SignatureVerifier(settings.slack_signing_secret)
+
     async def slack_events(request: web.Request) -> web.Response:
-        return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
+        try:
+            bolt_request = await to_bolt_request(request)
+            well_formed = isinstance(bolt_request.body, dict)
+        except (ValueError, AttributeError, KeyError, IndexError, TypeError):  # not UTF-8, not JSON, odd fields
+            well_formed = False
+        if not well_formed:  # 401 if unsigned, else 400; bolt never sees it
+            body = (await request.read()).decode("utf-8", "replace")
+            if not verifier.is_valid_request(body, dict(request.headers)):
+                return web.Response(status=401, text="invalid signature")
+            return web.Response(status=400, text="malformed body")
+        try:
+            return await to_aiohttp_response(await app.async_dispatch(bolt_request))
+        except (AttributeError, KeyError, IndexError, TypeError, ValueError) as exc:  # a payload of the wrong shape
+            log.warning("slack payload of an unexpected shape: %s", type(exc).__name__)
+            return web.Response(status=400, text="malformed payload")
 
     return web.post("/slack/events", slack_events)

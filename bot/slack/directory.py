@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 
@@ -11,6 +12,10 @@ from bot.core.model import Person
 
 log = logging.getLogger("kulturbot.slack")
 TTL_SECONDS = 300.0
+# Handlers ask the directory inside their database transaction: while Slack is failing or slow,
+# skip it for a while instead of holding every transaction for a timeout.
+PAUSE_AFTER_FAILURE_SECONDS = 30.0
+TIMEOUT_SECONDS = 2.0
 
 
 class SlackDirectory:
@@ -18,18 +23,29 @@ class SlackDirectory:
         self.client = client
         self._names: dict[str, tuple[float, str]] = {}
         self._members: dict[str, tuple[float, frozenset[str]]] = {}
+        self._paused_until = 0.0
+
+    def _available(self) -> bool:
+        return time.monotonic() >= self._paused_until
+
+    def _failed(self, method: str, exc: Exception) -> None:
+        log.warning("%s failed: %s; not asking Slack for %.0f s", method, type(exc).__name__,
+                    PAUSE_AFTER_FAILURE_SECONDS)
+        self._paused_until = time.monotonic() + PAUSE_AFTER_FAILURE_SECONDS
 
     async def display_name(self, person: Person) -> str:
         cached = self._names.get(person.user_id)
         if cached and time.monotonic() - cached[0] < TTL_SECONDS:
             return cached[1]
+        if not self._available():
+            return person.name
         try:
-            response = await self.client.users_info(user=person.user_id)
+            response = await asyncio.wait_for(self.client.users_info(user=person.user_id), TIMEOUT_SECONDS)
             user = response.get("user") or {}
             profile = user.get("profile") or {}
             name = str(profile.get("display_name") or user.get("real_name") or profile.get("real_name") or user.get("name") or "")
         except Exception as exc:  # noqa: BLE001 - a name is nice to have, never required
-            log.warning("users.info failed: %s", type(exc).__name__)
+            self._failed("users.info", exc)
             return person.name
         self._names[person.user_id] = (time.monotonic(), name)
         return name or person.name
@@ -37,18 +53,21 @@ class SlackDirectory:
     async def is_channel_member(self, channel: str, person: Person) -> bool:
         cached = self._members.get(channel)
         if not cached or time.monotonic() - cached[0] >= TTL_SECONDS:
+            if not self._available():
+                return person.user_id in cached[1] if cached else False
             members: set[str] = set()
             cursor = None
             try:
                 while True:
-                    response = await self.client.conversations_members(channel=channel, cursor=cursor, limit=1000)
+                    response = await asyncio.wait_for(
+                        self.client.conversations_members(channel=channel, cursor=cursor, limit=1000), TIMEOUT_SECONDS)
                     members.update(response.get("members") or [])
                     cursor = (response.get("response_metadata") or {}).get("next_cursor")
                     if not cursor:
                         break
-            except Exception as exc:  # noqa: BLE001 - unknown membership means no
-                log.warning("conversations.members failed: %s", type(exc).__name__)
-                return False
+            except Exception as exc:  # noqa: BLE001 - unknown membership means no (or what we knew)
+                self._failed("conversations.members", exc)
+                return person.user_id in cached[1] if cached else False
             cached = (time.monotonic(), frozenset(members))
             self._members[channel] = cached
         return person.user_id in cached[1]

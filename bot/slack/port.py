@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
+from dataclasses import replace
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -12,7 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core.model import Message, MessageRef, Person, Place
 from bot.core.port import DeliveryError
 
-from .render import blocks, fallback_text
+from .render import blocks, fallback_text, mrkdwn
 
 log = logging.getLogger("kulturbot.slack")
 
@@ -53,6 +55,8 @@ class SlackPort:
         return MessageRef("slack", str(response["channel"]), str(response["ts"]))
 
     async def send(self, place: Place, message: Message) -> MessageRef:
+        if any(block.kind == "image" for block in message.blocks):
+            return await self._send_with_images(place, message)
         if place.kind == "slash" and place.ref.get("response_url"):
             try:
                 return await self._respond(place, message)
@@ -103,8 +107,52 @@ class SlackPort:
             raise _delivery_error(exc) from exc
 
     async def dm(self, person: Person, message: Message) -> MessageRef:
+        if any(block.kind == "image" for block in message.blocks):
+            return await self._send_with_images(Place("slack", person.workspace, person.user_id, "dm"), message)
         # chat.postMessage with a user id as channel posts in the bot's DM with that user.
         return await self._post(
             channel=person.user_id, text=fallback_text(message), blocks=blocks(message),
             unfurl_links=False, unfurl_media=False,
         )
+
+    async def _send_with_images(self, place: Place, message: Message) -> MessageRef:
+        """Images go through the files upload v2 flow (files.getUploadURLExternal → upload →
+        files.completeUploadExternal) into the same conversation and thread. Text blocks beside
+        them travel as the upload's comment: one Slack message. Other blocks (buttons, fields) are
+        posted first; a failed upload then retries the whole message, so a sender that cannot
+        afford a repeated text sends its image as a message of its own."""
+        images = [block for block in message.blocks if block.kind == "image"]
+        rest = replace(message, blocks=tuple(block for block in message.blocks if block.kind != "image"))
+        if place.kind == "slash":  # a response_url cannot carry files: the images go to the DM
+            place = Place("slack", place.workspace, str(place.ref.get("user") or place.channel), "dm")
+        comment: str | None = fallback_text(message)
+        ref = None
+        if all(block.kind in {"markdown", "note"} for block in rest.blocks):  # the text rides along
+            comment = "\n".join(mrkdwn(block.text) for block in rest.blocks) or comment
+        else:
+            ref = await self.send(place, rest)
+            comment = None
+        channel = ref.channel if ref is not None else await self._conversation(place.channel)
+        file_id = ""
+        try:
+            for number, block in enumerate(images, start=1):
+                response = await self.client.files_upload_v2(
+                    channel=channel, thread_ts=place.thread, file=base64.b64decode(block.data),
+                    filename=f"kulturbot-{number}.png", title=block.text[:250] or "kulturbot.png",
+                    alt_txt=block.text[:1000] or None,
+                    initial_comment=comment if number == 1 else None,
+                )
+                file_id = file_id or str((response.get("file") or {}).get("id", ""))
+        except Exception as exc:  # noqa: BLE001
+            raise _delivery_error(exc) from exc
+        return ref or MessageRef("slack", channel, file_id)
+
+    async def _conversation(self, channel: str) -> str:
+        """A channel id for files.completeUploadExternal: a user id becomes their DM's id."""
+        if not channel.startswith(("U", "W")):
+            return channel
+        try:
+            response = await self.client.conversations_open(users=channel)
+        except Exception as exc:  # noqa: BLE001
+            raise _delivery_error(exc) from exc
+        return str(response["channel"]["id"])

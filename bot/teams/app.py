@@ -16,7 +16,7 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from botbuilder.schema import ActivityTypes
 
 from bot.core.config import Settings
-from bot.core.worker import Worker
+from bot.core.worker import StoreUnavailable, Worker
 
 from .events import to_event
 
@@ -40,6 +40,10 @@ def build_adapter(settings: Settings) -> CloudAdapter:
     return adapter
 
 
+class BadActivity(Exception):
+    """An activity of a shape we cannot read: retrying will not help (400)."""
+
+
 class InboxBot(Bot):
     """Turns each activity into a neutral event and stores it; the worker does the rest."""
 
@@ -47,7 +51,10 @@ class InboxBot(Bot):
         self.worker = worker
 
     async def on_turn(self, turn: TurnContext) -> None:
-        event = to_event(turn.activity)
+        try:
+            event = to_event(turn.activity)
+        except Exception as exc:  # noqa: BLE001 - any field may have any type
+            raise BadActivity(type(exc).__name__) from exc
         if event is not None:
             await self.worker.submit(event)
         if turn.activity.type == ActivityTypes.invoke:
@@ -66,13 +73,23 @@ def route(adapter: CloudAdapter, bot: InboxBot, settings: Settings) -> web.Route
             return web.json_response({"error": "not an activity"}, status=400)
         try:
             response = await adapter.process(request, bot)
+        except StoreUnavailable as exc:  # ask the channel to retry
+            log.error("teams activity could not be stored: %s", exc)
+            return web.json_response({"error": "try again"}, status=503)
+        except BadActivity as exc:
+            log.warning("teams activity of an unexpected shape: %s", exc)
+            return web.json_response({"error": "not an activity"}, status=400)
         except (PermissionError, jwt.PyJWTError, web.HTTPUnauthorized):
             return web.json_response({"error": "unauthorized"}, status=401)
         except web.HTTPException as exc:
             return web.json_response({"error": exc.reason}, status=exc.status)
-        except Exception as exc:  # noqa: BLE001 - a store failure: ask the channel to retry
-            log.error("teams activity could not be stored: %s", type(exc).__name__)
-            return web.json_response({"error": "try again"}, status=503)
+        except Exception as exc:  # noqa: BLE001 - failed before the bot saw it
+            # botbuilder raises plain Exception, IndexError or AttributeError for tokens it cannot
+            # verify (wrong algorithm, unknown key id), and msrest errors for unreadable activities.
+            log.warning("teams request rejected before the bot: %s", type(exc).__name__)
+            if settings.teams_app_id:
+                return web.json_response({"error": "unauthorized"}, status=401)
+            return web.json_response({"error": "not an activity"}, status=400)
         return response or web.Response(status=201)
 
     return web.post("/api/messages", messages)

@@ -40,6 +40,9 @@ def _person(activity: Activity) -> Person:
 
 
 def to_event(activity: Activity) -> Event | None:
+    conversation, sender = activity.conversation, activity.from_property
+    if not (activity.id and conversation and conversation.id and sender and sender.id):
+        return None  # no id to dedupe on, nowhere to answer, or nobody: not something a channel sends
     if activity.type == ActivityTypes.message:
         if activity.from_property and activity.recipient and activity.from_property.id == activity.recipient.id:
             return None  # our own message

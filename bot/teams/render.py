@@ -41,6 +41,9 @@ def _block(block: Block) -> list[dict[str, Any]]:
         return [{"type": "FactSet", "facts": [{"title": defuse(k), "value": defuse(v)} for k, v in block.fields]}]
     if block.kind == "buttons":
         return []  # buttons become the card's actions
+    if block.kind == "image":  # a data URI: keep images small, Teams caps a message at ~28 KB
+        return [{"type": "Image", "url": f"data:image/png;base64,{block.data}", "altText": block.text,
+                 "size": "Stretch"}]
     if block.kind == "select":
         return [{
             "type": "ColumnSet",

@@ -20,6 +20,8 @@ from .routing import adviser_place, is_adviser_channel
 from .service import known_advisers, named, person_from_key, refresh_cards
 from .views import adviser_card_key, answer_card, answer_card_key, asker_status, deadline_text, place_of, quoted
 
+from handlers.sla import apology as sla_apology, pause as sla_pause  # noqa: E402 - after the ticket modules it uses
+
 router = Router()
 
 
@@ -41,7 +43,8 @@ async def _ticket_for_action(ctx: Context) -> Ticket | None:
         return None
     action = ctx.event.action
     raw = (action.value if action else "").split("|", 1)[0]
-    ticket = await store.get(ctx.session, int(raw)) if raw.isdigit() else None
+    ticket_id = store.row_id(raw)
+    ticket = await store.get(ctx.session, ticket_id) if ticket_id else None
     if ticket is None:
         ctx.reply(_private(ctx, "error.stale_button"))
         return None
@@ -73,6 +76,7 @@ async def claim(ctx: Context) -> None:
             ctx.reply(_private(ctx, "adviser.already_claimed", number=ticket.number, name=ticket.assignee_name or "?"))
         return
     await store.audit(ctx, ticket, "claimed", me)
+    await sla_apology.after_adviser_acted(ctx, ticket, "claimed")
     await refresh_cards(ctx, ticket)
 
 
@@ -108,6 +112,7 @@ async def assign(ctx: Context) -> None:
         ctx.reply(_private(ctx, "adviser.closed", number=ticket.number, status=asker_status(ctx, ticket)))
         return
     await store.audit(ctx, ticket, "assigned", me, target_key=target.key, target_name=target.name)
+    await sla_apology.after_adviser_acted(ctx, ticket, "claimed")
     if target.key != me.key:
         ctx.out.dm(target, text_message(ctx, "adviser.assigned_dm", actor=me.name or "?", number=ticket.number,
                                         deadline=deadline_text(ctx, ticket)))
@@ -163,6 +168,22 @@ async def answer_button(ctx: Context) -> None:
     await answer(ctx, ticket, text, echo=True)
 
 
+@router.on_action("ticket_ask_asker")
+async def ask_asker_button(ctx: Context) -> None:
+    """"Spør spørreren": a question back to the asker; the SLA clock waits for the reply."""
+    ticket = await _ticket_for_action(ctx)
+    if ticket is None:
+        return
+    text = (ctx.event.action.inputs.get("text", "") if ctx.event.action else "").strip()
+    if not text:
+        ctx.reply(_private(ctx, "ticket.empty_input"))
+        return
+    if ticket.status in store.CLOSED_STATES:
+        ctx.reply(_private(ctx, "adviser.closed", number=ticket.number, status=asker_status(ctx, ticket)))
+        return
+    await sla_pause.ask_asker(ctx, ticket, text)
+
+
 async def answer(ctx: Context, ticket: Ticket, text: str, *, echo: bool) -> None:
     """An adviser's answer: stored, relayed to the asker where they asked, the card updated.
     echo: also show it in the ticket's thread (when it was written in a form, not there)."""
@@ -170,6 +191,7 @@ async def answer(ctx: Context, ticket: Ticket, text: str, *, echo: bool) -> None
         ctx.reply(_private(ctx, "adviser.closed", number=ticket.number, status=asker_status(ctx, ticket)))
         return
     me = await _me(ctx)
+    await sla_pause.resume(ctx, ticket, me)  # an answer ends a wait for the asker
     message = await store.add_message(ctx, ticket, "adviser", me, text)
     values: dict[str, object] = {"status": "answered"}
     if not ticket.assignee_key:
@@ -179,6 +201,7 @@ async def answer(ctx: Context, ticket: Ticket, text: str, *, echo: bool) -> None
     if not await store.transition(ctx, ticket, store.OPEN_STATES, **values):
         return
     await store.audit(ctx, ticket, "answered", me, message_id=message.id)
+    await sla_apology.after_adviser_acted(ctx, ticket, "answered")
     if (asker_at := place_of(ticket.asker_place)) is not None:
         ctx.out.card(answer_card_key(ticket, message.id or 0), asker_at, answer_card(ctx, ticket, me.name or "?", text))
     if echo:

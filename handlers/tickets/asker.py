@@ -20,6 +20,8 @@ from .routing import adviser_place
 from .service import named, open_ticket, refresh_cards
 from .views import adviser_card_key, asker_status, quoted
 
+from handlers.sla import pause as sla_pause  # noqa: E402 - after the ticket modules it uses
+
 router = Router()
 PENDING_INPUT_MINUTES = 30
 MINE = {"mine saker", "mine saker?", "mine saker.", "mine spørsmål", "mine saker på vent", "sakene mine"}
@@ -39,7 +41,7 @@ def _owns(ctx: Context, ticket: Ticket | None) -> bool:
 async def _own_ticket(ctx: Context) -> Ticket | None:
     """The ticket a button names, if the person pressing it asked it; else tell them."""
     action = ctx.event.action
-    ticket_id = int(action.value) if action and action.value.isdigit() else None
+    ticket_id = store.row_id(action.value) if action else None
     ticket = await store.get(ctx.session, ticket_id) if ticket_id else None
     if ticket is None:
         ctx.reply(text_message(ctx, "error.stale_button"))
@@ -106,6 +108,7 @@ async def asker_writes(ctx: Context, ticket: Ticket, text: str, kind: str) -> No
         ctx.reply(text_message(ctx, "privacy.masked"))
     asker = await named(ctx, ctx.event.person)
     await store.add_message(ctx, ticket, "asker", asker, text)
+    await sla_pause.resume(ctx, ticket, asker)  # the asker replied: the SLA clock runs again
     if ticket.status in ("answered", "resolved"):  # the advisers have work again
         await store.transition(ctx, ticket, ("answered", "resolved"), resolved_at=None,
                                status="claimed" if ticket.assignee_key else "open")

@@ -19,12 +19,21 @@ OPEN_STATES = ("open", "claimed", "answered")
 CLOSED_STATES = ("resolved", "withdrawn")
 
 
-def ticket_id_from_number(text: str) -> int | None:
-    digits = text.strip().lstrip("#")
-    if not digits.isdigit():
+MAX_ID = 2**31 - 1  # the range of an id column on PostgreSQL
+
+
+def row_id(text: str) -> int | None:
+    """A row id from untrusted text (a button value): plain ASCII digits within the column's range."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:
         return None
-    number = int(digits)
-    return number - 1000 if number > 1000 else None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None
+
+
+def ticket_id_from_number(text: str) -> int | None:
+    number = row_id(text.strip().lstrip("#"))
+    return number - 1000 if number is not None and number > 1000 else None
 
 
 async def get(session: AsyncSession, ticket_id: int) -> Ticket | None:

@@ -36,6 +36,8 @@ def deadline_text(ctx: Context, ticket: Ticket) -> str:
 def _icon(ctx: Context, ticket: Ticket) -> str:
     if ticket.status in ("resolved", "withdrawn"):
         return ICONS[ticket.status]
+    if ticket.paused_at is not None and ticket.breached_at is None:
+        return ICONS[ticket.status]  # the clock stands still while the asker is asked
     if ticket.breached_at is not None or ticket.deadline_at <= ctx.now():
         return BREACHED_ICON if ticket.first_answer_at is None else ICONS[ticket.status]
     if ticket.first_answer_at is None and (ticket.deadline_at - ctx.now()).total_seconds() <= WARN_BEFORE_HOURS * 3600:
@@ -61,13 +63,15 @@ def adviser_card(ctx: Context, ticket: Ticket, history: list[TicketEvent], advis
                      else ctx.t("card.overdue", duration=duration(-left)))
         if ticket.first_answer_at is not None:
             left_text = ctx.t("card.status.answered", name=ticket.assignee_name or "?").lower()
+        elif ticket.paused_at is not None:
+            left_text = ctx.t("sla.card.paused_left")
         title = ctx.t("card.heading", icon=_icon(ctx, ticket), number=number, status=status,
                       deadline=short_datetime(ticket.deadline_at, ctx.settings.tz, ctx.lang), left=left_text)
     workspace = ctx.settings.workspace_name_map.get(ticket.workspace, ticket.workspace)
     asker = ", ".join(x for x in (ticket.asker_name, workspace) if x)
     blocks: list[Block] = [
         heading(title),
-        plain(f"«{ticket.question_text or ''}»"),
+        plain(f"«{ticket.question_text}»") if ticket.question_text is not None else note(ctx.t("privacy.text_removed")),
         fields(
             (ctx.t("card.field.from"), asker or "?"),
             (ctx.t("card.field.created"), short_datetime(ticket.created_at, ctx.settings.tz, ctx.lang)),
@@ -82,18 +86,28 @@ def adviser_card(ctx: Context, ticket: Ticket, history: list[TicketEvent], advis
     titles = [a.title for a in (kb.get(i) for i in ticket.near_misses) if a]
     if titles:
         blocks.append(note(ctx.t("card.near", titles=" · ".join(titles[:3]))))
+    if ticket.paused_at is not None and not closed:
+        blocks.append(note(ctx.t("sla.card.paused", since=short_datetime(ticket.paused_at, ctx.settings.tz, ctx.lang))))
+    if ticket.breached_at is not None and ticket.first_answer_at is None and not closed:
+        told = bool(ctx.settings.manager_keys or ctx.settings.managers_place)
+        blocks.append(note(ctx.t("sla.card.breached" if told else "sla.card.breached_quiet",
+                                 deadline=short_datetime(ticket.deadline_at, ctx.settings.tz, ctx.lang))))
     if history:
         blocks.append(note(ctx.t("card.history", lines=" · ".join(_history_line(ctx, e) for e in history))))
     value = str(ticket.id)
     answer = Button(ctx.t("button.answer"), "ticket_answer", value, "primary",
                     Form(ctx.t("form.answer.title", number=number), ctx.t("form.answer.label"), ctx.t("form.send")))
+    label = "form.ask_asker.label" if ctx.settings.sla_pause_on_question and ticket.first_answer_at is None \
+        else "form.ask_asker.label_no_pause"
+    ask = Button(ctx.t("button.ask_asker"), "ticket_ask_asker", value, "default",
+                 Form(ctx.t("form.ask_asker.title"), ctx.t(label), ctx.t("form.send")))
     if ticket.status == "open":
         row = [Button(ctx.t("button.claim"), "ticket_claim", value, "primary"), answer,
-               Button(ctx.t("button.resolve"), "ticket_resolve", value)]
+               Button(ctx.t("button.resolve"), "ticket_resolve", value), ask]
     elif ticket.status == "claimed":
-        row = [answer, Button(ctx.t("button.release"), "ticket_release", value), Button(ctx.t("button.resolve"), "ticket_resolve", value)]
+        row = [answer, Button(ctx.t("button.release"), "ticket_release", value), Button(ctx.t("button.resolve"), "ticket_resolve", value), ask]
     elif ticket.status == "answered":
-        row = [answer, Button(ctx.t("button.resolve"), "ticket_resolve", value)]
+        row = [answer, Button(ctx.t("button.resolve"), "ticket_resolve", value), ask]
     elif ticket.status == "resolved":
         row = [Button(ctx.t("button.reopen"), "ticket_reopen", value)]
     else:

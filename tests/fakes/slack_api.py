@@ -28,6 +28,7 @@ class FakeSlackApi:
     failures: list[tuple[int, dict[str, str], str | None]] = field(default_factory=list)
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     members: dict[str, list[str]] = field(default_factory=dict)
+    uploads: dict[str, bytes] = field(default_factory=dict)  # file id → bytes (files upload v2)
     _ts: Any = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Condition | None = None
     runner: web.AppRunner | None = None
@@ -38,6 +39,7 @@ class FakeSlackApi:
         app.router.add_post("/api/{method}", self._handle)
         app.router.add_get("/api/{method}", self._handle)
         app.router.add_post("/response/{token}", self._response_url)
+        app.router.add_post("/upload/{file_id}", self._upload)
         self.runner = web.AppRunner(app, access_log=None)
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
@@ -83,6 +85,8 @@ class FakeSlackApi:
             for key in ("blocks", "attachments"):
                 if isinstance(args.get(key), str):
                     args[key] = json.loads(args[key])
+        if request.method == "POST" and request.query:  # slack_sdk sends some methods' arguments as a query
+            args = {**request.query, **args}
         failure = self._take_failure(method) if method != "auth.test" else None
         if failure is not None:
             status, headers = failure
@@ -108,6 +112,17 @@ class FakeSlackApi:
         if method == "conversations.members":
             return web.json_response({"ok": True, "members": self.members.get(args.get("channel", ""), []),
                                       "response_metadata": {"next_cursor": ""}})
+        if method == "conversations.open":
+            user = str(args.get("users", "")).split(",")[0]
+            return web.json_response({"ok": True, "channel": {"id": "D" + user[1:]}})
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ts):06d}"
+            return web.json_response({"ok": True, "file_id": file_id,
+                                      "upload_url": self.url.replace("/api/", f"/upload/{file_id}")})
+        if method == "files.completeUploadExternal":
+            files = json.loads(args["files"]) if isinstance(args.get("files"), str) else args.get("files", [])
+            args["files"] = files
+            return web.json_response({"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]})
         if method == "views.open":
             return web.json_response({"ok": True, "view": {"id": f"V{next(self._ts)}", "hash": "h1", **args.get("view", {})}})
         return web.json_response({"ok": True})
@@ -115,6 +130,17 @@ class FakeSlackApi:
     async def _response_url(self, request: web.Request) -> web.Response:
         await self._record(Call("response_url", await request.json()))
         return web.Response(text="ok")
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["file_id"]
+        self.uploads[file_id] = await request.read()
+        await self._record(Call("upload", {"file_id": file_id, "length": len(self.uploads[file_id])}))
+        return web.Response(text=f"OK - {len(self.uploads[file_id])}")
+
+    def shared_files(self, channel: str | None = None) -> list[tuple[dict[str, Any], bytes]]:
+        """Files completed into a conversation: (files.completeUploadExternal args, each file's bytes)."""
+        return [(c.args, self.uploads.get(f["id"], b"")) for c in self.named("files.completeUploadExternal")
+                if channel is None or c.args.get("channel_id") == channel for f in c.args.get("files", [])]
 
     def named(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]

@@ -26,10 +26,6 @@ NB: dict[str, str] = {
         "Meldingen din er veldig lang ({length} tegn). Kan du korte spørsmålet ned til under "
         "{limit} tegn? Da blir det lettere å finne riktig svar."
     ),
-    "privacy.masked": (
-        "Jeg har fjernet et fødselsnummer fra meldingen din før den ble lagret eller sendt videre. "
-        "Du trenger ikke oppgi personnummer for å få hjelp – beskriv gjerne saken uten navn og nummer."
-    ),
     # answers
     "answer.source": "Kilde: [{label}]({url})",
     "answer.uncertain": "Kildene her er usikre eller kan være utdaterte. Trykk «Spør en rådgiver» hvis du vil at en rådgiver ser på saken.",
@@ -76,10 +72,6 @@ NN: dict[str, str] = {
     "input.too_long": (
         "Meldinga di er svært lang ({length} teikn). Kan du korte spørsmålet ned til under "
         "{limit} teikn? Då blir det lettare å finne rett svar."
-    ),
-    "privacy.masked": (
-        "Eg har fjerna eit fødselsnummer frå meldinga di før ho vart lagra eller send vidare. "
-        "Du treng ikkje oppgi personnummer for å få hjelp – beskriv gjerne saka utan namn og nummer."
     ),
     "answer.source": "Kjelde: [{label}]({url})",
     "answer.uncertain": "Kjeldene her er usikre eller kan vere utdaterte. Trykk «Spør ein rådgivar» om du vil at ein rådgivar ser på saka.",

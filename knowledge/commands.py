@@ -1,0 +1,123 @@
+"""``kulturbot kb …``: validate articles, ask a question, evaluate a question set."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .articles import load_articles
+from .evaluation import evaluate, load_cases
+from .retrieval import KnowledgeBase
+
+__all__ = ["kb_app", "BUNDLED_ARTICLES"]
+
+BUNDLED_ARTICLES = Path(__file__).resolve().parent / "articles"
+
+kb_app = typer.Typer(
+    name="kb",
+    help="Knowledge base: validate articles, ask a question, evaluate a question set.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+KbOption = typer.Option(None, "--kb", help="Article directory (default: the bundled knowledge/articles).")
+
+
+def _load_kb(kb: Optional[Path]) -> KnowledgeBase:
+    directory = kb or BUNDLED_ARTICLES
+    articles, problems = load_articles(directory)
+    if not articles and problems and problems[0].message.startswith("cannot read directory"):
+        typer.echo(f"error: {problems[0]}", err=True)
+        raise typer.Exit(2)
+    if problems:
+        typer.echo(f"warning: {len(problems)} article file(s) skipped (run `kb validate {directory}`)", err=True)
+    return KnowledgeBase.build(articles)
+
+
+@kb_app.command()
+def validate(path: Path = typer.Argument(BUNDLED_ARTICLES, help="Article directory to check.")) -> None:
+    """Check every article file; print each problem as path:line: message."""
+    articles, problems = load_articles(path)
+    for p in problems:
+        typer.echo(str(p))
+    bad_files = len({p.path for p in problems})
+    typer.echo(f"{len(articles)} valid article(s), {len(problems)} problem(s) in {bad_files} file(s)")
+    if problems:
+        raise typer.Exit(1)
+
+
+@kb_app.command()
+def ask(
+    question: str = typer.Argument(..., help="The question, in quotes."),
+    kb: Optional[Path] = KbOption,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Ask the knowledge base one question."""
+    base = _load_kb(kb)
+    out = base.ask(question)
+    if as_json:
+        data = {
+            "outcome": out.kind,
+            "article": out.article.id if out.article else None,
+            "suggestions": [a.id for a in out.suggestions],
+            "confidence": out.confidence,
+        }
+        if out.smalltalk:
+            data["smalltalk"] = out.smalltalk
+        typer.echo(json.dumps(data, ensure_ascii=False))
+        return
+    if out.smalltalk:
+        typer.echo(f"small talk: {out.smalltalk}")
+    elif out.kind == "answer" and out.article:
+        a = out.article
+        typer.echo(f"answer: {a.id} (confidence {out.confidence:.2f})")
+        typer.echo(f"# {a.title}\n\n{a.body}")
+        if a.source:
+            typer.echo(f"\nsource: {a.source}")
+        if a.uncertain:
+            typer.echo("(uncertain: offer an adviser)")
+    elif out.kind == "suggest":
+        typer.echo(f"suggest (confidence {out.confidence:.2f}):")
+        for a in out.suggestions:
+            typer.echo(f"  - {a.id}: {a.title}")
+    else:
+        typer.echo(f"escalate to an adviser (confidence {out.confidence:.2f})")
+
+
+@kb_app.command("eval")
+def eval_cmd(
+    cases: Path = typer.Option(..., "--cases", help="JSON lines: {question, expect}."),
+    kb: Optional[Path] = KbOption,
+    as_json: bool = typer.Option(False, "--json", help="Print the result dict as JSON."),
+) -> None:
+    """Evaluate a question set against the knowledge base."""
+    base = _load_kb(kb)
+    try:
+        items = load_cases(cases)
+    except (OSError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    res = evaluate(base, items)
+    if as_json:
+        typer.echo(json.dumps(res, ensure_ascii=False, indent=2))
+        return
+    typer.echo(
+        f"{len(base)} articles, {res['n_answerable']} answerable + {res['n_out_of_scope']} out-of-scope questions\n"
+        f"answer accuracy   {res['answer_accuracy']:.3f}\n"
+        f"helpful rate      {res['helpful_rate']:.3f}\n"
+        f"wrong answers     {res['wrong_answer_rate']:.3f}\n"
+        f"false answers     {res['false_answer_rate']:.3f}\n"
+        f"latency p50/p99   {res['latency_ms_p50']:.2f} / {res['latency_ms_p99']:.2f} ms"
+    )
+    if res["failures"]:
+        typer.echo(f"\n{len(res['failures'])} failure(s):")
+        for f in res["failures"]:
+            got = f["article"] or (",".join(f["suggestions"]) if f["suggestions"] else "-")
+            typer.echo(f"  [{f['outcome']:<8} {f['confidence']:.2f}] expect={f['expect']} got={got}  {f['question']}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    kb_app()

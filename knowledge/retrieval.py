@@ -1,0 +1,463 @@
+"""Finding the article that answers a question.
+
+Every article is indexed in five sparse TF-IDF views (numpy/scipy only):
+
+====  ===========================================================  ==========
+view  text                                                         features
+====  ===========================================================  ==========
+qc    title and each sample question, one row per phrasing;        char 3–5
+      an article scores its *nearest* phrasing
+qw    the same rows                                                words
+hc    title + all sample questions + tags, as one text             char 3–5
+hw    the same                                                     words
+bw    the answer body (source lines dropped)                       words
+====  ===========================================================  ==========
+
+(Character n-grams of the body were tried and dropped: they earned a weight
+of ~0.02 in tuning but cost most of the index memory.)
+
+"words" are Snowball-stemmed normalized words plus the parts of compound
+words; "char 3–5" are character n-grams inside word boundaries. Both sides go
+through the same normalizer (nynorsk→bokmål, abbreviations, synonyms, stop
+words). Unknown question words one typo away from a known word are corrected.
+
+The article score is a weighted sum of the five cosines (``FIELD_WEIGHTS``).
+The confidence is a logistic function (``CONFIDENCE_COEF``) of the
+``SIGNALS`` of the best article. As tuned, it rests on
+
+* coverage: the idf-weighted share of the question's words that the best
+  article contains (the top score itself is high for the typical
+  out-of-scope question, which is about a known topic but asks a detail the
+  article lacks, so it gets no weight),
+
+with a fixed penalty for each warning flag:
+
+* the question names something (a capitalized word mid-sentence: a place, a
+  product) that the article does not contain;
+* it asks about "i år / i fjor / neste måned …", which curated articles
+  cannot know;
+* it asks "hvor mye / hva koster …" and the article holds no amount;
+* it is one word that a tenth of the articles contain ("kulturskole").
+
+The other signals (top score, margin, unknown words, gap) are computed and
+kept for tuning; their coefficients are 0. See knowledge/README.md.
+
+Answer when the confidence reaches ``answer_threshold``; suggest the closest
+articles when it reaches ``suggest_threshold``; escalate below.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from .articles import Article
+from .index import FeatureMap, TfidfSpace, Vocabulary, char_ngrams
+from .normalize import MAX_QUERY_CHARS, concepts, content, fold, normalize_groups, normalize_tokens, stem
+from .smalltalk import detect_smalltalk, strip_smalltalk
+
+__all__ = [
+    "Outcome",
+    "KnowledgeBase",
+    "DEFAULT_ANSWER_THRESHOLD",
+    "DEFAULT_SUGGEST_THRESHOLD",
+    "FIELD_WEIGHTS",
+    "CONFIDENCE_COEF",
+    "VIEWS",
+    "SIGNALS",
+]
+
+#: Answer when confidence ≥ this (see knowledge/README.md, "Thresholds").
+DEFAULT_ANSWER_THRESHOLD = 0.89
+#: Suggest articles when confidence ≥ this, else escalate to an adviser.
+DEFAULT_SUGGEST_THRESHOLD = 0.2
+
+VIEWS = ("qc", "qw", "hc", "hw", "bw")
+#: Weights of the five cosines in the article score (same order as VIEWS).
+FIELD_WEIGHTS = (0.051, 0.105, 0.372, 0.233, 0.24)
+SIGNALS = (
+    "top", "margin", "coverage", "name_missing", "current", "amount_missing", "unknown_words", "gap", "vague",
+)
+#: Logistic confidence: bias, then one coefficient per SIGNALS entry.
+CONFIDENCE_COEF = (-3.572, 0.0, 0.0, 8.116, -3.0, -3.0, -3.0, 0.0, 0.0, -3.0)
+
+#: A one-word question whose word is in at least this share of the articles
+#: ("kulturskole", "lov") is vague: it gets suggestions, not an answer.
+VAGUE_SHARE = 0.1
+
+MAX_SUGGESTIONS = 3
+#: A suggestion must score at least this share of the best article's score.
+SUGGEST_RATIO = 0.5
+#: Above this many articles, the views are scored exactly only for the
+#: CANDIDATES best articles of a cheaper first pass (see KnowledgeBase.components).
+EXACT_LIMIT = 2000
+CANDIDATES = 48
+#: … and that first pass reads at most this many postings per view.
+POSTINGS_BUDGET = 20_000
+#: Longer "words" (a pasted hash, "aaaa…") are ignored.
+MAX_WORD_CHARS = 60
+#: Only this many content words of a question are used.
+MAX_QUERY_WORDS = 60
+
+_SOURCE_LINE = re.compile(r"^\s*(?:\*\*)?(?:kilder?|kjelder?|kildene våre|kjeldene våre)\b", re.IGNORECASE)
+_CURRENT = re.compile(
+    r"\b(?:i år|i fjor|i morgen|i morgon|i neste|neste (?:uke|veke|måned|månad|år|semester|skoleår|skuleår)"
+    r"|denne (?:uka|uken|veka|måneden|månaden|høsten|hausten|våren|vinteren|sommeren)"
+    r"|dette (?:året|semesteret|skoleåret|skuleåret)|i høst|i haust|i vår(?!\s+\w)|nå for tiden|for tida|for tiden)\b"
+)
+# "how much": the answer is an amount, so an article without one cannot answer it
+_ASKS_AMOUNT = re.compile(
+    r"\b(?:hvor mye|hvor mykje|kor mye|kor mykje|hva koster|hva kostar|kva kostar|kva koster|hvor dyrt?"
+    r"|kor dyrt?|hvor høy er|kor høg er|hva tjener|kva tener|hva er prisen|kva er prisen|hvor stor er prisen)\b"
+)
+_HAS_AMOUNT = re.compile(
+    r"\d[\d\s.,]*\s?(?:kr\b|kroner|kronar|mill|milliard|%|prosent)|\bkr\.?\s?\d|\bnok\s?\d", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: Literal["answer", "suggest", "escalate"]
+    article: Article | None
+    suggestions: tuple[Article, ...]
+    confidence: float
+    smalltalk: str | None = None
+
+
+@dataclass
+class Query:
+    """A question after analysis."""
+
+    text: str
+    smalltalk: str | None
+    groups: list[tuple[str, bool, list[str]]]  # (word as written, name-like, content tokens)
+    words: list[str]  # word features
+    chars: list[str]  # char n-gram features
+    current: bool  # asks about "this year", "today" …
+    amount: bool  # asks "how much"
+    unknown: int  # words unknown to every article (after typo correction)
+
+    @property
+    def empty(self) -> bool:
+        return not self.groups
+
+
+@dataclass
+class Scored:
+    """Everything ``ask`` computed (for tuning, the bench and debugging)."""
+
+    query: Query
+    order: np.ndarray  # article indices, best first (at most ``top``)
+    scores: np.ndarray  # their combined scores
+    parts: np.ndarray  # (len(order), len(VIEWS)) cosines
+    signals: tuple[float, ...]  # see SIGNALS
+    confidence: float
+
+
+def _concat(parts: list[array]) -> array:
+    out = array("i")
+    for p in parts:
+        out.extend(p)
+    return out
+
+
+def _body_text(body: str) -> str:
+    return "\n".join(line for line in body.splitlines() if not _SOURCE_LINE.match(line))
+
+
+class KnowledgeBase:
+    """An immutable index over articles. Build with ``KnowledgeBase.build``."""
+
+    def __init__(self) -> None:  # use build()
+        self._articles: tuple[Article, ...] = ()
+        self._by_id: dict[str, Article] = {}
+        self.answer_threshold = DEFAULT_ANSWER_THRESHOLD
+        self.suggest_threshold = DEFAULT_SUGGEST_THRESHOLD
+        self.weights = np.asarray(FIELD_WEIGHTS, dtype=np.float32)
+        self.coef = tuple(CONFIDENCE_COEF)
+
+    # -- building -----------------------------------------------------------
+    @classmethod
+    def build(
+        cls,
+        articles: Iterable[Article],
+        *,
+        answer_threshold: float | None = None,
+        suggest_threshold: float | None = None,
+        weights: Sequence[float] | None = None,
+        coef: Sequence[float] | None = None,
+    ) -> "KnowledgeBase":
+        kb = cls()
+        arts: list[Article] = []
+        seen: set[str] = set()
+        for a in articles:
+            if a.id not in seen:
+                seen.add(a.id)
+                arts.append(a)
+        kb._articles = tuple(arts)
+        kb._by_id = {a.id: a for a in arts}
+        if answer_threshold is not None:
+            kb.answer_threshold = float(answer_threshold)
+        if suggest_threshold is not None:
+            kb.suggest_threshold = float(suggest_threshold)
+        kb.suggest_threshold = min(kb.suggest_threshold, kb.answer_threshold)
+        if weights is not None:
+            kb.weights = np.asarray(weights, dtype=np.float32)
+        if coef is not None:
+            kb.coef = tuple(coef)
+
+        phrasings: list[list[list[str]]] = []
+        heads: list[list[str]] = []
+        bodies: list[list[str]] = []
+        for a in arts:
+            ph = [content(normalize_tokens(t)) for t in (a.title, *a.questions)]
+            tags = content(normalize_tokens(" ".join(a.tags)))
+            phrasings.append(ph)
+            heads.append([t for p in ph for t in p] + tags)
+            bodies.append(content(normalize_tokens(_body_text(a.body))))
+        vocab = Vocabulary(h + b for h, b in zip(heads, bodies))
+        vocab.prepare()  # typo index built now, so build time and memory are honest
+        kb._vocab = vocab
+
+        owner = np.asarray([i for i, ph in enumerate(phrasings) for _ in ph], dtype=np.int64)
+        kb._q_starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if owner.size else owner
+        kb._q_owner = owner
+        kb._q_ends = np.append(kb._q_starts[1:], len(owner)) if owner.size else owner
+        # one feature map per kind, shared by its spaces: a question is looked up once
+        chars, words = FeatureMap(), FeatureMap()
+        kb._chars, kb._words = chars, words
+        qc_rows: list[array] = []
+        qw_rows: list[array] = []
+        hc_docs: list[array] = []
+        hw_docs: list[array] = []
+        bw_docs: list[array] = []
+        for ph, a in zip(phrasings, arts):
+            tags = content(normalize_tokens(" ".join(a.tags)))
+            c_rows = [chars.add(char_ngrams(p)) for p in ph]
+            w_rows = [words.add(kb._word_features(p)) for p in ph]
+            qc_rows += c_rows
+            qw_rows += w_rows
+            hc_docs.append(_concat(c_rows + [chars.add(char_ngrams(tags))]))
+            hw_docs.append(_concat(w_rows + [words.add(kb._word_features(tags))]))
+        for b in bodies:
+            bw_docs.append(words.add(kb._word_features(b)))
+        kb._spaces = {
+            "qc": TfidfSpace(qc_rows, chars),
+            "qw": TfidfSpace(qw_rows, words),
+            "hc": TfidfSpace(hc_docs, chars),
+            "hw": TfidfSpace(hw_docs, words),
+            "bw": TfidfSpace(bw_docs, words),
+        }
+        # every word feature of each article (head + body), for coverage
+        kb._art_words = TfidfSpace([_concat([h, b]) for h, b in zip(hw_docs, bw_docs)], words)
+        # a one-word question is vague when its word is in ≥ VAGUE_SHARE of the articles (and ≥ 2)
+        kb._vague_df = max(2.0, VAGUE_SHARE * len(arts))
+        kb._has_amount = np.asarray([bool(_HAS_AMOUNT.search(a.body)) for a in arts], dtype=bool)
+        return kb
+
+    def _word_features(self, tokens: Sequence[str]) -> list[str]:
+        out: list[str] = []
+        for t in tokens:
+            out.extend(self._token_features(t))
+        return out
+
+    def _token_features(self, t: str) -> list[str]:
+        """Stem, compound parts' stems and concept classes of one token."""
+        feats = [stem(t)]
+        feats.extend(concepts(t))
+        for p in self._vocab.split(t):
+            for f in (stem(p), *concepts(p)):
+                if f not in feats:
+                    feats.append(f)
+        return feats
+
+    # -- lookups ------------------------------------------------------------
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        return self._articles
+
+    def get(self, article_id: str) -> Article | None:
+        return self._by_id.get(article_id)
+
+    def __len__(self) -> int:
+        return len(self._articles)
+
+    def __repr__(self) -> str:
+        return f"<KnowledgeBase {len(self)} articles>"
+
+    # -- analysing a question -------------------------------------------------
+    def analyse(self, text: str) -> Query:
+        if not isinstance(text, str):
+            text = "" if text is None else str(text)
+        text = text[:MAX_QUERY_CHARS]
+        groups = normalize_groups(text)[: MAX_QUERY_WORDS * 3]
+        flat = [t for _w, _n, toks in groups for t in toks]
+        talk = detect_smalltalk(flat)
+        if talk:
+            return Query(text, talk, [], [], [], False, False, 0)
+        # drop a leading greeting / trailing thanks (token positions → groups)
+        start, end = strip_smalltalk(flat)
+        kept: list[tuple[str, bool, list[str]]] = []
+        pos = 0
+        for w, name, toks in groups:
+            if pos >= start and pos + len(toks) <= end:
+                kept.append((w, name, toks))
+            pos += len(toks)
+        vocab = self._vocab
+        out_groups: list[tuple[str, bool, list[str]]] = []
+        words: list[str] = []
+        toks_all: list[str] = []
+        for w, name, toks in kept:
+            ctoks = [t for t in content(toks) if len(t) <= MAX_WORD_CHARS]
+            if not ctoks:
+                continue
+            fixed = []
+            for t in ctoks:
+                if t.isalpha() and t not in vocab.words and stem(t) not in vocab.stems and not vocab.split(t):
+                    if t.endswith("s") and t[:-1] in vocab.words:  # genitive: "Creos" → "creo"
+                        t = t[:-1]
+                    else:
+                        t = vocab.correct(t) or t
+                fixed.append(t)
+            out_groups.append((w, name, fixed))
+            toks_all.extend(fixed)
+            if len(out_groups) >= MAX_QUERY_WORDS:
+                break
+        for t in toks_all:
+            words.extend(self._token_features(t))
+        folded = fold(text)
+        unknown = 0
+        known = self._art_words.vocab
+        for _w, _n, toks in out_groups:
+            if not any(f in known for t in toks for f in self._token_features(t)):
+                unknown += 1
+        return Query(
+            text, None, out_groups, words, char_ngrams(toks_all),
+            bool(_CURRENT.search(folded)), bool(_ASKS_AMOUNT.search(folded)), unknown,
+        )
+
+    # -- scoring --------------------------------------------------------------
+    def components(self, q: Query) -> np.ndarray:
+        """The cosines of every article in every view, shape (n, len(VIEWS)).
+
+        Exact up to ``EXACT_LIMIT`` articles. Above, every view is first
+        scored with the query's rarer features only (a lower bound, at most
+        ``POSTINGS_BUDGET`` postings per view), and
+        then exactly for the ``CANDIDATES`` best articles, which keeps the
+        latency flat for very large bases."""
+        n = len(self._articles)
+        cols: dict[str, np.ndarray] = {}
+        vecs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        approx = n > EXACT_LIMIT
+        looked = {"c": self._chars.lookup(q.chars), "w": self._words.lookup(q.words)}
+        partial: list[int] = []
+        for j, name in enumerate(VIEWS):
+            space = self._spaces[name]
+            idx, v = space.weigh(*looked[name[-1]])
+            vecs[name] = (idx, v)
+            s, skipped = space.scores_within(idx, v, POSTINGS_BUDGET if approx else None)
+            if skipped:
+                partial.append(j)
+            if name.startswith("q") and self._q_starts.size:
+                s = np.maximum.reduceat(s, self._q_starts)
+            cols[name] = s
+        comp = np.stack([cols[name] for name in VIEWS], axis=1)
+        if partial:
+            total = comp @ self.weights
+            cand = np.sort(np.argpartition(-total, CANDIDATES - 1)[:CANDIDATES])
+            for j in partial:
+                name = VIEWS[j]
+                space = self._spaces[name]
+                if name.startswith("q"):
+                    starts = self._q_starts[cand]
+                    ends = self._q_ends[cand]
+                    lens = ends - starts
+                    firsts = np.concatenate(([0], np.cumsum(lens)[:-1]))
+                    rows = np.repeat(starts - firsts, lens) + np.arange(lens.sum())
+                    exact = np.maximum.reduceat(space.row_scores(rows, *vecs[name]), firsts)
+                else:
+                    exact = space.row_scores(cand, *vecs[name])
+                comp[cand, j] = exact
+        return comp
+
+    def signals(self, q: Query, art: int, s1: float, s2: float) -> tuple[float, ...]:
+        """The confidence inputs for article ``art`` (see SIGNALS)."""
+        space = self._art_words
+        m = space.matrix
+        row = set(m.indices[m.indptr[art] : m.indptr[art + 1]].tolist())
+        idf_max = float(space.idf.max()) if space.idf.size else 1.0
+        num = den = 0.0
+        gap = 0.0
+        specific = False
+        name_missing = 0.0
+        for _w, name, toks in q.groups:
+            ids = [space.vocab[f] for t in toks for f in self._token_features(t) if f in space.vocab]
+            weight = max((float(space.idf[j]) for j in ids), default=idf_max)
+            hit = any(j in row for j in ids)
+            den += weight
+            if min((int(space.df[j]) for j in ids), default=0) < self._vague_df:
+                specific = True
+            if hit:
+                num += weight
+            else:
+                gap = max(gap, weight / idf_max)
+                if name:
+                    name_missing = 1.0
+        coverage = num / den if den else 0.0
+        amount_missing = 1.0 if (q.amount and not self._has_amount[art]) else 0.0
+        return (
+            s1, s1 - s2, coverage, name_missing, 1.0 if q.current else 0.0,
+            amount_missing, float(min(q.unknown, 2)), gap, 1.0 if (len({tuple(t) for _w, _n, t in q.groups}) == 1 and not specific) else 0.0,
+        )
+
+    def confidence(self, signals: Sequence[float]) -> float:
+        if not signals or signals[0] <= 0:
+            return 0.0
+        z = self.coef[0] + sum(c * x for c, x in zip(self.coef[1:], signals))
+        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+    def score(self, text: str, top: int = 10) -> Scored:
+        """Rank the articles for ``text`` (the work behind ``ask``)."""
+        q = self.analyse(text)
+        n = len(self._articles)
+        if q.smalltalk or q.empty or n == 0:
+            z = np.zeros(0, np.float32)
+            return Scored(q, np.zeros(0, np.int64), z, np.zeros((0, len(VIEWS)), np.float32), (), 0.0)
+        comp = self.components(q)
+        total = comp @ self.weights
+        k = min(top, n)
+        cand = np.argpartition(-total, k - 1)[:k] if k < n else np.arange(n)
+        order = cand[np.argsort(-total[cand], kind="stable")]
+        scores = total[order]
+        s1 = float(scores[0])
+        s2 = float(scores[1]) if scores.size > 1 else 0.0
+        sig = self.signals(q, int(order[0]), s1, s2)
+        return Scored(q, order, scores, comp[order], sig, self.confidence(sig))
+
+    def decide(self, sc: Scored) -> Outcome:
+        if sc.query.smalltalk:
+            return Outcome("answer", None, (), 1.0, sc.query.smalltalk)
+        if sc.order.size == 0 or sc.scores[0] <= 0:
+            return Outcome("escalate", None, (), 0.0)
+        conf = round(sc.confidence, 4)
+        if sc.confidence >= self.answer_threshold:
+            return Outcome("answer", self._articles[int(sc.order[0])], (), conf)
+        if sc.confidence >= self.suggest_threshold:
+            floor = SUGGEST_RATIO * float(sc.scores[0])
+            sugg = tuple(
+                self._articles[int(i)]
+                for i, s in zip(sc.order[:MAX_SUGGESTIONS], sc.scores[:MAX_SUGGESTIONS])
+                if s >= floor
+            )
+            return Outcome("suggest", None, sugg, conf)
+        return Outcome("escalate", None, (), conf)
+
+    def ask(self, text: str) -> Outcome:
+        """Answer, suggest or escalate. Never raises on any string."""
+        return self.decide(self.score(text))

@@ -1,0 +1,101 @@
+"""`kb validate`, `kb ask`, `kb eval` through typer's CliRunner."""
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from knowledge.commands import BUNDLED_ARTICLES, kb_app
+
+FIXTURES = Path(__file__).parent / "fixtures" / "kb_small"
+runner = CliRunner()
+
+
+def test_bundled_default_is_the_package_directory():
+    assert BUNDLED_ARTICLES == Path(__file__).resolve().parent.parent / "knowledge" / "articles"
+
+
+def test_validate_ok():
+    res = runner.invoke(kb_app, ["validate", str(FIXTURES)])
+    assert res.exit_code == 0, res.output
+    assert "6 valid article(s), 0 problem(s)" in res.output
+
+
+def test_validate_prints_path_line_message_and_fails(tmp_path):
+    (tmp_path / "good.md").write_text((FIXTURES / "dks.md").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "bad.md").write_text("---\nid: Bad Id\ntitle: T\nquestions: [a, b]\n---\nbody\n", encoding="utf-8")
+    (tmp_path / "empty.md").write_text("---\nid: e\ntitle: T\nquestions: [a, b]\n---\n", encoding="utf-8")
+    res = runner.invoke(kb_app, ["validate", str(tmp_path)])
+    assert res.exit_code == 1
+    lines = res.output.splitlines()
+    assert f"{tmp_path / 'bad.md'}:2: id must match [a-z0-9_-]+" in lines
+    assert f"{tmp_path / 'empty.md'}: empty answer" in lines
+    assert "1 valid article(s), 2 problem(s) in 2 file(s)" in lines[-1]
+
+
+def test_ask_json_answer():
+    res = runner.invoke(kb_app, ["ask", "Hva er breddeprogrammet?", "--kb", str(FIXTURES), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["outcome"] == "answer" and data["article"] == "breddeprogram"
+    assert data["suggestions"] == [] and 0 < data["confidence"] <= 1
+    assert "smalltalk" not in data
+
+
+def test_ask_json_smalltalk_and_escalate():
+    data = json.loads(runner.invoke(kb_app, ["ask", "hei", "--kb", str(FIXTURES), "--json"]).output)
+    assert data == {"outcome": "answer", "article": None, "suggestions": [], "confidence": 1.0, "smalltalk": "greeting"}
+    data = json.loads(runner.invoke(kb_app, ["ask", "🎉🎉", "--kb", str(FIXTURES), "--json"]).output)
+    assert data["outcome"] == "escalate" and data["article"] is None
+
+
+def test_ask_text():
+    res = runner.invoke(kb_app, ["ask", "Er DKS det samme som kulturskolen?", "--kb", str(FIXTURES)])
+    assert res.exit_code == 0
+    assert "answer: dks" in res.output and "Den kulturelle skolesekken" in res.output
+
+
+def test_ask_missing_directory_fails_cleanly(tmp_path):
+    res = runner.invoke(kb_app, ["ask", "hei", "--kb", str(tmp_path / "nope")])
+    assert res.exit_code == 2
+
+
+def write_cases(tmp_path: Path) -> Path:
+    cases = [
+        {"question": "Hva er breddeprogrammet?", "expect": "breddeprogram"},
+        {"question": "Kva er breiddeprogrammet?", "expect": "breddeprogram"},
+        {"question": "Må kommunen ha kulturskole?", "expect": "lovgrunnlag"},
+        {"question": "Hva blir været i morgen?", "expect": None},
+    ]
+    p = tmp_path / "cases.jsonl"
+    p.write_text("\n".join(json.dumps(c, ensure_ascii=False) for c in cases) + "\n", encoding="utf-8")
+    return p
+
+
+def test_eval_json(tmp_path):
+    res = runner.invoke(kb_app, ["eval", "--kb", str(FIXTURES), "--cases", str(write_cases(tmp_path)), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert set(data) >= {
+        "answer_accuracy", "helpful_rate", "wrong_answer_rate", "false_answer_rate", "n_answerable",
+        "n_out_of_scope", "latency_ms_p50", "latency_ms_p99", "failures",
+    }
+    assert data["n_answerable"] == 3 and data["n_out_of_scope"] == 1
+    assert data["answer_accuracy"] == 1.0 and data["false_answer_rate"] == 0.0
+    assert data["failures"] == []
+
+
+def test_eval_text_lists_failures(tmp_path):
+    p = tmp_path / "cases.jsonl"
+    p.write_text(json.dumps({"question": "Hva er breddeprogrammet?", "expect": "dks"}) + "\n", encoding="utf-8")
+    res = runner.invoke(kb_app, ["eval", "--kb", str(FIXTURES), "--cases", str(p)])
+    assert res.exit_code == 0
+    assert "answer accuracy   0.000" in res.output
+    assert "expect=dks got=breddeprogram" in res.output
+
+
+def test_eval_bad_cases_file(tmp_path):
+    p = tmp_path / "cases.jsonl"
+    p.write_text("{not json\n", encoding="utf-8")
+    res = runner.invoke(kb_app, ["eval", "--kb", str(FIXTURES), "--cases", str(p)])
+    assert res.exit_code == 2
