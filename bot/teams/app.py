@@ -69,7 +69,8 @@ def route(adapter: CloudAdapter, bot: InboxBot, settings: Settings) -> web.Route
             body = await request.json()
         except ValueError:
             return web.json_response({"error": "malformed JSON"}, status=400)
-        if not isinstance(body, dict) or not body.get("type"):
+        if (not isinstance(body, dict) or not isinstance(body.get("type"), str)
+                or not isinstance(body.get("text", ""), (str, type(None)))):
             return web.json_response({"error": "not an activity"}, status=400)
         try:
             response = await adapter.process(request, bot)
