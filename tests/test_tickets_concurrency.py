@@ -55,7 +55,7 @@ async def test_six_advisers_claim_at_the_same_moment_and_one_gets_it(desk) -> No
         claims = (await session.execute(select(TicketEvent).where(TicketEvent.kind == "claimed"))).scalars().all()
     assert ticket.status == "claimed"
     assert len(claims) == 1 and claims[0].actor_key == ticket.assignee_key
-    told = desk.slack.named("chat.postEphemeral")
+    told = await desk.slack.wait_for("chat.postEphemeral", 5)
     assert len(told) == 5
     assert {c.args["user"] for c in told} == {f"UADV{n}" for n in range(6)} - {ticket.assignee_key.rsplit(":", 1)[1]}
     assert all(f"allerede tatt av {ticket.assignee_name}" in c.args["text"] for c in told)
