@@ -54,10 +54,17 @@ class Runtime:
         await jobs.sweep(self)  # what a previous run left pending
 
     async def stop(self, grace_seconds: float = 10.0) -> None:
-        """Finish what is in hand, then stop; anything left stays pending in the database."""
+        """Finish what is in hand, then stop; anything left stays pending in the database.
+        Nothing is cancelled halfway through a transaction or a send unless the grace runs out."""
         self.scheduler.shutdown()
+        await self.scheduler.drain(grace_seconds)
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.worker.idle(), grace_seconds)
+            async with asyncio.timeout(grace_seconds):
+                await self.worker.idle()
+        self.deliverer.stop()
+        delivering = [t for t in self._tasks if t.get_name() == "deliverer"]
+        if delivering:
+            await asyncio.wait(delivering, timeout=grace_seconds)
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:

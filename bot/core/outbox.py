@@ -87,13 +87,19 @@ class Deliverer:
         self.ports = dict(ports)
         self.lease = timedelta(seconds=lease_seconds)
         self._wake = asyncio.Event()
+        self._stopping = False
         self._limit = asyncio.Semaphore(concurrency)
 
     def wake(self) -> None:
         self._wake.set()
 
+    def stop(self) -> None:
+        """Finish the round in hand, then leave run_forever (no send is cut off halfway)."""
+        self._stopping = True
+        self._wake.set()
+
     async def run_forever(self, idle_seconds: float = 1.0) -> None:
-        while True:
+        while not self._stopping:
             self._wake.clear()
             try:
                 sent = await self.deliver_due()
@@ -103,7 +109,10 @@ class Deliverer:
             if sent:
                 continue
             try:
-                await asyncio.wait_for(self._wake.wait(), timeout=idle_seconds)
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation
+                # that arrives as its timeout fires, and this loop would then never stop
+                async with asyncio.timeout(idle_seconds):
+                    await self._wake.wait()
             except TimeoutError:
                 pass
 

@@ -40,7 +40,8 @@ class SlackDirectory:
         if not self._available():
             return person.name
         try:
-            response = await asyncio.wait_for(self.client.users_info(user=person.user_id), TIMEOUT_SECONDS)
+            async with asyncio.timeout(TIMEOUT_SECONDS):
+                response = await self.client.users_info(user=person.user_id)
             user = response.get("user") or {}
             profile = user.get("profile") or {}
             name = str(profile.get("display_name") or user.get("real_name") or profile.get("real_name") or user.get("name") or "")
@@ -59,8 +60,8 @@ class SlackDirectory:
             cursor = None
             try:
                 while True:
-                    response = await asyncio.wait_for(
-                        self.client.conversations_members(channel=channel, cursor=cursor, limit=1000), TIMEOUT_SECONDS)
+                    async with asyncio.timeout(TIMEOUT_SECONDS):
+                        response = await self.client.conversations_members(channel=channel, cursor=cursor, limit=1000)
                     members.update(response.get("members") or [])
                     cursor = (response.get("response_metadata") or {}).get("next_cursor")
                     if not cursor:
