@@ -16,7 +16,8 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
 
-def _settings() -> Settings:
+def settings_or_exit() -> Settings:
+    """Settings for a command; a wrong value ends it with one clear line and exit code 2."""
     try:
         return load_settings()
     except ConfigError as exc:
@@ -35,7 +36,7 @@ def serve(
     from bot.runtime import build_runtime
     from bot.server import build_web_app
 
-    settings = _settings()
+    settings = settings_or_exit()
     logs.setup(settings.log_level)
 
     async def make_app() -> web.Application:
@@ -52,7 +53,7 @@ def chat() -> None:
     from bot.console import ConsolePort, chat as run_chat
     from bot.runtime import build_runtime
 
-    settings = _settings()
+    settings = settings_or_exit()
     logs.setup("WARNING")
     port = ConsolePort(sys.stdout)
 
@@ -71,7 +72,7 @@ def db_upgrade() -> None:
     """Apply the database migrations (also done on every start)."""
     from bot.core.database import upgrade
 
-    settings = _settings()
+    settings = settings_or_exit()
     upgrade(settings.database_url)
     typer.echo("database is up to date")
 

@@ -8,23 +8,14 @@ import sys
 from typing import TextIO
 
 from bot.core.catalogue import t
-from bot.core.model import Action, Event, Message, MessageRef, Person, Place
+from bot.core.model import Action, Event, Message, MessageRef, Person, Place, as_text
 from bot.runtime import Runtime
 
 PROMPT = "du> "
 
 
 def render(message: Message) -> str:
-    lines: list[str] = []
-    for block in message.blocks:
-        if block.kind == "heading":
-            lines.append(block.text.upper())
-        elif block.kind in {"markdown", "plain", "note"}:
-            lines.append(block.text.replace("**", ""))
-        elif block.kind == "fields":
-            lines.extend(f"  {k}: {v}" for k, v in block.fields)
-    if not lines:
-        lines.append(message.text)
+    lines = [as_text(message) or message.text]
     for number, button in enumerate(message.buttons, start=1):
         lines.append(f"  [/{number}] {button.label}")
     return "\n".join(lines)

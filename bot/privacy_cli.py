@@ -31,10 +31,10 @@ def _actor() -> str:
 
 
 def _run(job: Any) -> Any:
-    from bot.cli import _settings
+    from bot.cli import settings_or_exit
     from bot.core import logs
 
-    settings = _settings()
+    settings = settings_or_exit()
     logs.setup("WARNING")
     return asyncio.run(job(settings))
 

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import typer
 
-from bot.core.config import ConfigError, Settings, load_settings
+from bot.core.config import Settings
 
 T = TypeVar("T")
 
@@ -27,14 +27,6 @@ class Format(str, Enum):
     text = "text"
     json = "json"
     csv = "csv"
-
-
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except ConfigError as exc:
-        typer.echo(f"kulturbot: {exc}", err=True)
-        raise typer.Exit(2) from None
 
 
 def _dates(first: str | None, last: str | None) -> tuple[date, date]:
@@ -105,10 +97,12 @@ def report(
         return
     from handlers.digest.export import CsvStyle, report_csv
     from handlers.digest.period import between
+    from bot.cli import settings_or_exit  # lazy: bot.cli mounts this module
+    from bot.core.model import as_text
     from handlers.digest.service import build, look_for
-    from handlers.digest.views import as_text, title
+    from handlers.digest.views import title
 
-    settings = _settings()
+    settings = settings_or_exit()
     start, end = _dates(first, last)
 
     async def work(services: Any) -> str:
@@ -149,7 +143,9 @@ def tickets(
     from handlers.digest.export import CsvStyle, tickets_csv
     from handlers.digest.period import between
 
-    settings = _settings()
+    from bot.cli import settings_or_exit  # lazy: bot.cli mounts this module
+
+    settings = settings_or_exit()
     start, end = _dates(first, last)
 
     async def work(services: Any) -> str:

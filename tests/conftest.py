@@ -64,27 +64,27 @@ def drop_pg_database(name: str) -> None:
                    check=False, capture_output=True)
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
+def fresh_pg_url() -> Iterator[str]:
+    """A new PostgreSQL database for one test, dropped afterwards."""
     require_postgres()
     name = create_pg_database()
     try:
         yield f"postgresql://root@127.0.0.1:5432/{name}"
     finally:
         drop_pg_database(name)
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    yield from fresh_pg_url()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'kulturbot.db'}"
-        return
-    require_postgres()
-    name = create_pg_database()
-    try:
-        yield f"postgresql://root@127.0.0.1:5432/{name}"
-    finally:
-        drop_pg_database(name)
+    else:
+        yield from fresh_pg_url()
 
 
 @pytest.fixture

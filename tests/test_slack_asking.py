@@ -9,23 +9,7 @@ from sqlalchemy import func, select
 
 from bot.core.tables import Question
 from tests.harness import BotUnderTest, slack_signature
-
-
-def block_texts(blocks: list[dict]) -> str:
-    parts = []
-    for block in blocks:
-        if "text" in block:
-            parts.append(block["text"]["text"])
-        for element in block.get("elements", []):
-            if "text" in element:
-                parts.append(element["text"] if isinstance(element["text"], str) else element["text"]["text"])
-        for field in block.get("fields", []):
-            parts.append(field["text"])
-    return "\n".join(parts)
-
-
-def buttons_of(blocks: list[dict]) -> list[dict]:
-    return [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+from tests.slack_helpers import block_texts, buttons_of
 
 
 async def count_questions(bot: BotUnderTest) -> int:
@@ -55,7 +39,7 @@ async def test_dm_question_gets_the_article_as_block_kit(bot: BotUnderTest) -> N
     assert call.args["blocks"][0] == {"type": "header", "text": {"type": "plain_text", "text": article.title, "emoji": True}}
     assert "Breddeprogrammet er" in text
     assert f"Kilde: <{article.source}|" in text
-    labels = [b["text"]["text"] for b in buttons_of(call.args["blocks"])]
+    labels = list(buttons_of(call.args["blocks"]))
     assert labels == ["👍 Nyttig", "👎 Ikke nyttig", "Spør en rådgiver"]
     assert await count_questions(bot) == 1
 

@@ -48,34 +48,34 @@ class Outgoing:
     def send(self, place: Place, message: Message) -> None:
         outbox.record(
             self.session, now=self.clock.now(), op="send", platform=place.platform,
-            lane=lane_of(place), target={"place": _place_json(place)}, message=message,
+            lane=lane_of(place), target={"place": place.to_json()}, message=message,
         )
 
     def dm(self, person: Person, message: Message) -> None:
         outbox.record(
             self.session, now=self.clock.now(), op="dm", platform=person.platform,
-            lane=f"dm:{person.key}", target={"person": _person_json(person)}, message=message,
+            lane=f"dm:{person.key}", target={"person": person.to_json()}, message=message,
         )
 
     def in_card_thread(self, card_key: str, place: Place, message: Message) -> None:
         """A message in the thread under card `card_key`, delivered after the card itself."""
         outbox.record(
             self.session, now=self.clock.now(), op="send", platform=place.platform,
-            lane=f"card:{card_key}", target={"place": _place_json(place), "thread_of": card_key}, message=message,
+            lane=f"card:{card_key}", target={"place": place.to_json(), "thread_of": card_key}, message=message,
         )
 
     def card(self, key: str, place: Place, message: Message) -> None:
         """Show message as the card `key`: posted the first time, updated in place after that."""
         outbox.record(
             self.session, now=self.clock.now(), op="card", platform=place.platform,
-            lane=f"card:{key}", target={"place": _place_json(place)}, message=message, card_key=key,
+            lane=f"card:{key}", target={"place": place.to_json()}, message=message, card_key=key,
         )
 
     def update(self, ref: MessageRef, message: Message) -> None:
         outbox.record(
             self.session, now=self.clock.now(), op="update", platform=ref.platform,
             lane=f"msg:{ref.platform}:{ref.channel}:{ref.id}",
-            target={"ref": {"platform": ref.platform, "channel": ref.channel, "id": ref.id, "extra": dict(ref.extra)}},
+            target={"ref": ref.to_json()},
             message=message,
         )
 
@@ -115,14 +115,3 @@ def system_context(services: Services, session: AsyncSession, *, lang: str | Non
     place = Place("system", "", "", "system")
     event = Event("system", "system", "system", SYSTEM, place)
     return Context(services, event, session, Outgoing(session, services.clock), lang or services.settings.language)
-
-
-def _place_json(place: Place) -> dict[str, Any]:
-    return {
-        "platform": place.platform, "workspace": place.workspace, "channel": place.channel,
-        "kind": place.kind, "thread": place.thread, "ref": dict(place.ref),
-    }
-
-
-def _person_json(person: Person) -> dict[str, Any]:
-    return {"platform": person.platform, "workspace": person.workspace, "user_id": person.user_id, "name": person.name}

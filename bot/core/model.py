@@ -29,6 +29,9 @@ class Person:
     def key(self) -> str:
         return f"{self.platform}:{self.workspace}:{self.user_id}"
 
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
 
 @dataclass(frozen=True)
 class Place:
@@ -45,6 +48,9 @@ class Place:
     kind: str = "dm"
     thread: str | None = None
     ref: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
 
     def in_thread(self, thread: str | None) -> "Place":
         return Place(self.platform, self.workspace, self.channel, self.kind, thread, self.ref)
@@ -215,6 +221,19 @@ def image(png: bytes, alt: str) -> Block:
     return Block("image", alt, data=base64.b64encode(png).decode("ascii"))
 
 
+def as_text(message: Message) -> str:
+    """A message as plain lines (the console, the command line); buttons left out."""
+    lines: list[str] = []
+    for block in message.blocks:
+        if block.kind == "heading":
+            lines.append(block.text.upper())
+        elif block.kind in {"markdown", "plain", "note"}:
+            lines.append(block.text.replace("**", ""))
+        elif block.kind == "fields":
+            lines.extend(f"  {label}: {value}" for label, value in block.fields)
+    return "\n".join(lines)
+
+
 @dataclass(frozen=True)
 class MessageRef:
     """Where a sent message lives, so that it can be updated: Slack (channel, ts), Teams activity id."""
@@ -223,3 +242,6 @@ class MessageRef:
     channel: str
     id: str
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)

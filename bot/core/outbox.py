@@ -272,7 +272,7 @@ class Deliverer:
             if new_card and ref is not None:
                 session.add(
                     PostedCard(key=row.card_key, platform=row.platform, channel=ref.channel[:255],
-                               message_id=ref.id[:255], ref=_ref_json(ref), updated_at=self.clock.now())
+                               message_id=ref.id[:255], ref=ref.to_json(), updated_at=self.clock.now())
                 )
             await session.execute(
                 update(OutboxMessage)
@@ -282,7 +282,7 @@ class Deliverer:
                     sent_at=self.clock.now(),
                     lease_until=None,
                     last_error=None,
-                    ref=_ref_json(ref) if ref else None,
+                    ref=ref.to_json() if ref else None,
                 )
             )
 
@@ -302,7 +302,3 @@ class Deliverer:
             values["next_attempt_at"] = now + timedelta(seconds=wait)
         async with self.db.session() as session:
             await session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(**values))
-
-
-def _ref_json(ref: MessageRef) -> dict[str, Any]:
-    return {"platform": ref.platform, "channel": ref.channel, "id": ref.id, "extra": dict(ref.extra)}

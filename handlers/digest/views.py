@@ -201,16 +201,3 @@ def chart_message(report: Report, look: Look) -> Message:
         text=look.t("digest.chart.fallback", title=title(report, look)),
         blocks=(image(png, alt), note(look.t("digest.chart.legend", hours=look.hours))),
     )
-
-
-def as_text(message: Message) -> str:
-    """A message as plain text (the command line)."""
-    lines: list[str] = []
-    for block in message.blocks:
-        if block.kind == "heading":
-            lines.append(block.text.upper())
-        elif block.kind in {"markdown", "plain", "note"}:
-            lines.append(block.text.replace("**", ""))
-        elif block.kind == "fields":
-            lines.extend(f"  {label}: {value}" for label, value in block.fields)
-    return "\n".join(lines)

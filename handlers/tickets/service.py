@@ -56,7 +56,7 @@ async def open_ticket(
     place = asker_place(ctx)
     ticket = Ticket(
         status="open", created_at=now, updated_at=now, platform=asker.platform, workspace=asker.workspace,
-        asker_user_id=asker.user_id, asker_name=asker.name[:200], asker_place=_place_json(place), lang=ctx.lang,
+        asker_user_id=asker.user_id, asker_name=asker.name[:200], asker_place=place.to_json(), lang=ctx.lang,
         question_id=question.id, question_text=question.text, unhelpful_article_id=unhelpful_article,
         near_misses=[a.id for a in near_articles[:3]],
         route=choose_route(ctx.settings, question.text or "", near_articles),
@@ -113,8 +113,3 @@ def person_from_key(key: str, name: str = "") -> Person | None:
     if len(parts) != 3 or not parts[2]:
         return None
     return Person(parts[0], parts[1], parts[2], name)
-
-
-def _place_json(place: Place) -> dict:  # type: ignore[type-arg]
-    return {"platform": place.platform, "workspace": place.workspace, "channel": place.channel,
-            "kind": place.kind, "thread": place.thread, "ref": dict(place.ref)}
