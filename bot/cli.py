@@ -59,6 +59,7 @@ def chat() -> None:
 
     async def main() -> None:
         runtime = await build_runtime(settings, platforms=(), extra_ports={"console": port})
+        await runtime.start_background()  # the worker that handles what is typed
         try:
             await run_chat(runtime, port, sys.stdin)
         finally:
