@@ -6,14 +6,17 @@ Needs `npm ci --prefix tests/playground` (Node.js 20). Without it the tests skip
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from sqlalchemy import select
 
 from tests.conftest import IN_CI
-from tests.harness import BotUnderTest
+from bot.core.tables import Ticket, TicketEvent
+from tests.harness import BotUnderTest, start_bot
 from tests.playground_client import BotMessage, Playground, missing
 
 pytestmark = [pytest.mark.playground, pytest.mark.asyncio]
@@ -87,4 +90,74 @@ async def test_mention_in_a_team_channel_is_answered_in_that_channel(bot: BotUnd
     assert article is not None and answer.card is not None
     assert answer.card["body"][0]["text"] == article.title
     assert pg.from_bot(pg.personal_chat) == []
+    assert bot.connector.sent == [], "a Teams reply went to the fake connector, not to the Playground"
+
+
+# The Playground's default mock tenant (fixed by the package, checked below): its one team's General
+# channel serves as the advisers' channel, and its one user ("Me") is both the asker and an adviser.
+PLAYGROUND_TEAM = "team-id"
+PLAYGROUND_ME = "user-id-0"
+UNKNOWN = "Hvordan setter jeg opp skriveren på kontoret?"
+
+
+@pytest_asyncio.fixture
+async def desk_in_playground(playground_installed: None, sqlite_url, slack_api, connector, clock,
+                             tmp_path: Path) -> AsyncIterator[tuple[BotUnderTest, Playground]]:
+    bot = await start_bot(sqlite_url, slack_api, connector, clock,
+                          ADVISER_CHANNELS=f"default=teams:{PLAYGROUND_TEAM}", ADVISERS=f"teams:{PLAYGROUND_ME}")
+    try:
+        async with Playground(bot.url + "/api/messages", workdir=tmp_path / "playground") as pg:
+            yield bot, pg
+    finally:
+        await bot.close()
+
+
+def card_title(message: BotMessage) -> str:
+    card = message.card
+    return str(card["body"][0].get("text", "")) if card and card.get("body") else ""
+
+
+async def test_ticket_round_trip_with_the_playground_as_the_teams_client(desk_in_playground) -> None:
+    bot, pg = desk_in_playground
+    assert (pg.general_channel, pg.user_id) == (PLAYGROUND_TEAM, PLAYGROUND_ME), "the Playground's mock tenant changed"
+    chat = pg.personal_chat
+
+    # The app is installed in the advisers' team and in Me's personal chat.
+    await pg.install(pg.general_channel)
+    await pg.install(chat)
+    await pg.wait_for_message(lambda m: m.conversation == chat and is_welcome(m))
+    await bot.settle()
+
+    # Me asks something the knowledge base cannot answer: a receipt with the deadline, a card for the advisers.
+    await pg.say(chat, UNKNOWN)
+    receipt = await pg.wait_for_message(lambda m: m.conversation == chat and "#1001" in json.dumps(m.message))
+    assert "senest" in json.dumps(receipt.message, ensure_ascii=False)
+    card = await pg.wait_for_message(lambda m: m.conversation.startswith(PLAYGROUND_TEAM) and "#1001" in card_title(m))
+    assert "Åpen" in card_title(card)
+    assert UNKNOWN in json.dumps(card.card, ensure_ascii=False)
+
+    # Me, as an adviser, takes the case: the same card is updated in place.
+    # A new post in a channel is the root of its own thread: buttons on it live in that thread.
+    thread = f"{PLAYGROUND_TEAM};messageid={card.id}"
+    seen = len(pg.messages)
+    await pg.submit(thread, card.id, dict(card.button("Ta saken")["data"]))
+    claimed = await pg.wait_for_message(lambda m: m.action == "updateMessage" and m.id == card.id, since=seen)
+    assert "har saken" in card_title(claimed)
+
+    # Me answers through the card's input; the answer reaches the personal chat, attributed.
+    seen = len(pg.messages)
+    answer_button = claimed.button("Svar")
+    assert answer_button["type"] == "Action.ShowCard"
+    data = dict(answer_button["card"]["actions"][0]["data"], text="Skriveren settes opp av IT-avdelingen.")
+    await pg.submit(thread, claimed.id, data)
+    answer = await pg.wait_for_message(lambda m: m.conversation == chat and m.card is not None
+                                       and "Svar fra" in card_title(m), since=seen)
+    assert "(sak #1001)" in card_title(answer)
+    assert answer.card is not None and answer.card["body"][1]["text"] == "Skriveren settes opp av IT-avdelingen."
+
+    async with bot.runtime.services.db.session() as session:
+        ticket = (await session.execute(select(Ticket))).scalar_one()
+        kinds = list((await session.execute(select(TicketEvent.kind).order_by(TicketEvent.id))).scalars())
+    assert ticket.first_answer_at is not None
+    assert kinds == ["opened", "claimed", "answered"]
     assert bot.connector.sent == [], "a Teams reply went to the fake connector, not to the Playground"
