@@ -264,3 +264,64 @@ async def test_a_failing_slack_api_delays_the_card_but_never_loses_it(desk: BotU
     assert len(delivered()) == 1
     failures = [c.method for c in desk.slack.calls if "!" in c.method]
     assert failures == ["chat.postMessage!429", "chat.postMessage!503", "chat.postMessage!503"]
+
+
+@pytest.mark.asyncio
+async def test_thumbs_down_offers_a_ticket_and_the_offer_opens_one(desk: BotUnderTest) -> None:
+    await desk.slack_dm("hva er breddeprogrammet")
+    [answer] = await desk.slack.wait_for("chat.postMessage")
+    await desk.slack_click(buttons_of(answer.args["blocks"])["👎 Ikke nyttig"], user="U100", channel="DU100",
+                           message_ts=answer.ts)
+    await desk.settle()
+    offer = [c.args for c in desk.slack.named("chat.postMessage") if c.args["channel"] == "DU100"][-1]
+    async with desk.runtime.services.db.session() as session:
+        assert (await session.execute(select(func.count()).select_from(Ticket))).scalar_one() == 0
+    await desk.slack_click(buttons_of(offer["blocks"])["Spør en rådgiver"], user="U100", channel="DU100",
+                           message_ts="1700009999.000001")
+    await desk.settle()
+    async with desk.runtime.services.db.session() as session:
+        assert (await session.execute(select(func.count()).select_from(Ticket))).scalar_one() == 1
+    assert "Svaret som ikke hjalp: Hva er breddeprogrammet?" in block_texts(latest_card(desk)["blocks"])
+
+
+@pytest_asyncio.fixture
+async def routed_desk(sqlite_url, slack_api: FakeSlackApi, connector, clock):
+    """Two advisers' channels: privacy questions go to CPRIV (by keyword), the rest to CADV."""
+    slack_api.add_user("U100", "Kari Nordmann")
+    slack_api.add_user("UOLA", "Ola Rådgiver", ADVISERS)
+    bot = await start_bot(sqlite_url, slack_api, connector, clock,
+                          ADVISER_CHANNELS=f"default=slack:{ADVISERS},personvern=slack:CPRIV",
+                          ROUTE_KEYWORDS="personvern=taushetsplikt|samtykke")
+    yield bot
+    await bot.close()
+
+
+def cards_in(bot: BotUnderTest, channel: str) -> list[dict]:
+    return [c.args for c in bot.slack.named("chat.postMessage") if c.args["channel"] == channel
+            and "thread_ts" not in c.args]
+
+
+@pytest.mark.asyncio
+async def test_tickets_are_routed_by_keyword_and_the_rest_go_to_the_default_channel(routed_desk: BotUnderTest) -> None:
+    await routed_desk.slack_dm("Har lærerne taushetsplikt overfor skriverleverandøren vår?")
+    await routed_desk.settle()
+    assert len(cards_in(routed_desk, "CPRIV")) == 1 and cards_in(routed_desk, ADVISERS) == []
+
+    await routed_desk.slack_dm(UNKNOWN)
+    await routed_desk.settle()
+    assert len(cards_in(routed_desk, "CPRIV")) == 1 and len(cards_in(routed_desk, ADVISERS)) == 1
+    async with routed_desk.runtime.services.db.session() as session:
+        routes = list((await session.execute(select(Ticket.route).order_by(Ticket.id))).scalars())
+    assert routes == ["personvern", "default"]
+
+
+@pytest.mark.asyncio
+async def test_the_nearest_articles_tag_routes_before_keywords(routed_desk: BotUnderTest) -> None:
+    from handlers.tickets.routing import choose_route
+    settings = routed_desk.runtime.settings
+    photos = routed_desk.runtime.services.knowledge.current.get("bilder-av-elever")  # tagged personvern
+    program = routed_desk.runtime.services.knowledge.current.get("breddeprogram")  # no routed tag
+    assert photos is not None and program is not None
+    assert choose_route(settings, "noe helt annet", [photos, program]) == "personvern"
+    assert choose_route(settings, "noe helt annet", [program, photos]) == "default"  # only the nearest counts
+    assert choose_route(settings, "gjelder samtykke her?", [program]) == "personvern"
