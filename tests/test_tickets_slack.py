@@ -7,6 +7,7 @@ import pytest_asyncio
 from sqlalchemy import func, select
 
 from bot.core.tables import Ticket, TicketEvent
+from handlers.tickets.routing import choose_route
 from tests.fakes.slack_api import FakeSlackApi
 from tests.harness import BotUnderTest, start_bot
 from tests.slack_helpers import block_texts, buttons_of, option, select_of
@@ -317,7 +318,6 @@ async def test_tickets_are_routed_by_keyword_and_the_rest_go_to_the_default_chan
 
 @pytest.mark.asyncio
 async def test_the_nearest_articles_tag_routes_before_keywords(routed_desk: BotUnderTest) -> None:
-    from handlers.tickets.routing import choose_route
     settings = routed_desk.runtime.settings
     photos = routed_desk.runtime.services.knowledge.current.get("bilder-av-elever")  # tagged personvern
     program = routed_desk.runtime.services.knowledge.current.get("breddeprogram")  # no routed tag
