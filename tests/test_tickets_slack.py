@@ -325,3 +325,38 @@ async def test_the_nearest_articles_tag_routes_before_keywords(routed_desk: BotU
     assert choose_route(settings, "noe helt annet", [photos, program]) == "personvern"
     assert choose_route(settings, "noe helt annet", [program, photos]) == "default"  # only the nearest counts
     assert choose_route(settings, "gjelder samtykke her?", [program]) == "personvern"
+
+
+@pytest.mark.asyncio
+async def test_a_restart_before_the_answer_reached_kari_loses_nothing(sqlite_url, slack_api: FakeSlackApi, connector,
+                                                                     clock) -> None:
+    slack_api.add_user("U100", "Kari Nordmann")
+    slack_api.add_user("UOLA", "Ola Rådgiver", ADVISERS)
+    settings = {"ADVISER_CHANNELS": f"default=slack:{ADVISERS}"}
+    first = await start_bot(sqlite_url, slack_api, connector, clock, **settings)
+    await open_ticket(first)
+    await click(first, "Ta saken", "UOLA")
+    slack_api.fail_next(503, times=1000, method="chat.postMessage")  # Slack is down from here on
+    await answer_with_form(first, "UOLA", "Skriveren settes opp av IT-avdelingen.")
+    await first.close()  # the process stops with the answer stored but not yet relayed
+    relayed = lambda: [c for c in slack_api.named("chat.postMessage")  # noqa: E731
+                       if c.args["channel"] == "DU100" and "IT-avdelingen" in str(c.args)]
+    assert relayed() == []
+
+    slack_api.failures.clear()  # Slack is back, and so is the bot
+    second = await start_bot(sqlite_url, slack_api, connector, clock, **settings)
+    try:
+        for _ in range(10):
+            if relayed():
+                break
+            clock.advance(seconds=60)
+            await second.settle()
+        assert len(relayed()) == 1
+        clock.advance(seconds=600)
+        await second.settle()
+        assert len(relayed()) == 1  # and never a second time
+        async with second.runtime.services.db.session() as session:
+            ticket = (await session.execute(select(Ticket))).scalar_one()
+        assert ticket.first_answer_at is not None
+    finally:
+        await second.close()
