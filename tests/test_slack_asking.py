@@ -28,7 +28,8 @@ async def test_url_verification_is_answered(bot: BotUnderTest) -> None:
 
 
 @pytest.mark.asyncio
-async def test_dm_question_gets_the_article_as_block_kit(bot: BotUnderTest) -> None:
+async def test_dm_question_gets_the_article_as_block_kit(bot_on: BotUnderTest) -> None:
+    bot = bot_on  # on SQLite and on PostgreSQL
     response = await bot.slack_dm("hva er breddeprogrammet?")
     assert response.status == 200
 
@@ -74,7 +75,8 @@ async def test_bad_signature_and_stale_timestamp_get_401_and_no_call(bot: BotUnd
 
 
 @pytest.mark.asyncio
-async def test_a_retried_event_is_answered_once(bot: BotUnderTest) -> None:
+async def test_a_retried_event_is_answered_once(bot_on: BotUnderTest) -> None:
+    bot = bot_on  # on SQLite and on PostgreSQL
     for retry in range(4):
         headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
         response = await bot.slack_dm("hva er breddeprogrammet", event_id="EvSAME", headers=headers)

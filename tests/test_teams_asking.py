@@ -19,7 +19,8 @@ def card_texts(card: dict) -> str:
 
 
 @pytest.mark.asyncio
-async def test_personal_chat_question_gets_an_adaptive_card(bot: BotUnderTest) -> None:
+async def test_personal_chat_question_gets_an_adaptive_card(bot_on: BotUnderTest) -> None:
+    bot = bot_on  # on SQLite and on PostgreSQL
     response = await bot.teams_post(bot.activity("Hva er breddeprogrammet?"))
     assert response.status in (200, 201)
 
@@ -57,7 +58,8 @@ async def test_install_sends_one_welcome(bot: BotUnderTest) -> None:
 
 
 @pytest.mark.asyncio
-async def test_feedback_button_is_recorded_once(bot: BotUnderTest) -> None:
+async def test_feedback_button_is_recorded_once(bot_on: BotUnderTest) -> None:
+    bot = bot_on  # on SQLite and on PostgreSQL
     await bot.teams_post(bot.activity("Hva er breddeprogrammet?"))
     [sent] = await bot.connector.wait_for(1)
     up = card_of(sent.activity)["actions"][0]["data"]
