@@ -17,7 +17,8 @@ def build_router() -> Router:
 def middleware() -> list:  # type: ignore[type-arg]
     """Cross-cutting steps before routing, in order."""
     from .people import remember_person
+    from .privacy import tell_masked
     from .ratelimit import rate_limit
     from .tickets.threads import ticket_messages
 
-    return [rate_limit, remember_person, ticket_messages]
+    return [rate_limit, tell_masked, remember_person, ticket_messages]

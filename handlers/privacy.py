@@ -14,7 +14,7 @@ from handlers.timefmt import short_datetime
 
 from . import retention
 from .cards import text_message
-from .router import Router
+from .router import Handler, Router
 
 router = Router()
 CONFIRM_MINUTES = 15
@@ -22,6 +22,14 @@ SHOW = {"mine data", "dataene mine", "dataa mine", "mine opplysninger", "mine op
         "hva vet du om meg", "kva veit du om meg", "hva har du lagret om meg", "kva har du lagra om meg"}
 DELETE = {"slett mine data", "slett dataene mine", "slett dataa mine", "slett mine opplysninger",
           "slett mine opplysningar", "slett alt om meg", "slett meg", "glem meg"}
+
+
+async def tell_masked(ctx: Context, call_next: Handler) -> None:
+    """Middleware: whoever wrote a national id (asker or adviser) is told, privately and first,
+    that it was removed before anything was stored or forwarded (bot.core.inbox masks it)."""
+    if ctx.event.masked:
+        ctx.reply(_private(ctx, text_message(ctx, "privacy.masked")))
+    await call_next(ctx)
 
 
 def _matches(phrases: set[str]):  # type: ignore[no-untyped-def]

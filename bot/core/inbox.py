@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from .clock import Clock
 from .database import Database
 from .model import Event
+from .privacy import mask_event
 from .tables import InboxEvent
 
 
@@ -25,7 +26,9 @@ class Inbox:
         self.lease = timedelta(seconds=lease_seconds)
 
     async def accept(self, event: Event) -> int | None:
-        """Store the event; its row id if it is new, None if this key was seen before."""
+        """Store the event; its row id if it is new, None if this key was seen before.
+        National ids are masked here, so no row (and nothing after it) ever holds one."""
+        event = mask_event(event)
         stmt = self.db.insert_ignoring_duplicates(
             InboxEvent,
             {

@@ -78,6 +78,7 @@ class Event:
     text: str = ""
     action: Action | None = None
     lang: str | None = None
+    masked: int = 0  # national ids removed from text and inputs before the event was stored
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -94,6 +95,7 @@ class Event:
             text=data.get("text", ""),
             action=Action(**action) if action else None,
             lang=data.get("lang"),
+            masked=int(data.get("masked") or 0),
         )
 
 

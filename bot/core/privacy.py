@@ -6,7 +6,10 @@ first digit of the day. We mask before anything is stored, logged or forwarded.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+
+from .model import Event
 
 _CANDIDATE = re.compile(r"(?<!\d)(\d{6})[ .-]?(\d{5})(?!\d)")
 _W1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
@@ -52,3 +55,20 @@ def mask_national_ids(text: str) -> tuple[str, int]:
         return match.group(0)
 
     return _CANDIDATE.sub(replace, text), count
+
+
+def mask_event(event: Event) -> Event:
+    """The event with national ids masked in its text and in what was typed into a form; the
+    count of masked numbers is added to event.masked, so the writer can be told."""
+    text, count = mask_national_ids(event.text) if isinstance(event.text, str) else (event.text, 0)
+    action = event.action
+    if action is not None and action.inputs:
+        inputs = {}
+        for name, value in action.inputs.items():
+            inputs[name], n = mask_national_ids(value) if isinstance(value, str) else (value, 0)
+            count += n
+        if count:
+            action = dataclasses.replace(action, inputs=inputs)
+    if not count:
+        return event
+    return dataclasses.replace(event, text=text, action=action, masked=event.masked + count)

@@ -8,7 +8,6 @@ from sqlalchemy import delete
 
 from bot.core.context import Context
 from bot.core.model import Message, Place, markdown
-from bot.core.privacy import mask_national_ids
 from bot.core.tables import PendingInput, Question, Ticket
 from handlers.cards import text_message
 from handlers.questions import own_question
@@ -103,9 +102,7 @@ async def asker_writes(ctx: Context, ticket: Ticket, text: str, kind: str) -> No
     if ticket.status == "withdrawn":
         ctx.reply(text_message(ctx, "ticket.closed_for_input", number=ticket.number, status=asker_status(ctx, ticket)))
         return
-    text, masked = mask_national_ids(text.strip())
-    if masked:
-        ctx.reply(text_message(ctx, "privacy.masked"))
+    text = text.strip()  # national ids were masked before the event was stored
     asker = await named(ctx, ctx.event.person)
     await store.add_message(ctx, ticket, "asker", asker, text)
     await sla_pause.resume(ctx, ticket, asker)  # the asker replied: the SLA clock runs again
