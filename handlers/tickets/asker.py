@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import delete
@@ -130,6 +131,9 @@ async def thanks(ctx: Context) -> None:
 
 @router.on_command(lambda text: text.rstrip("!?. ") in MINE or text in MINE)
 async def my_tickets(ctx: Context) -> None:
+    if ctx.event.place.kind not in ("dm", "slash"):  # others read along in a channel: privately, a pointer
+        ctx.reply(replace(text_message(ctx, "privacy.only_in_dm", command="mine saker"), ephemeral=True))
+        return
     tickets = await store.open_tickets_of(ctx.session, ctx.event.person)
     if not tickets:
         ctx.reply(text_message(ctx, "mine.none"))
