@@ -53,6 +53,19 @@ async def test_the_source_link_and_the_adviser_offer_appear_once_in_slack(bot: B
 
 
 @pytest.mark.asyncio
+async def test_the_source_link_appears_once_in_the_teams_card(bot: BotUnderTest) -> None:
+    article = bot.runtime.services.knowledge.current.get("breddeprogram")
+    await bot.teams_post(bot.activity("Hva er breddeprogrammet?"))
+    [sent] = await bot.connector.wait_for(1)
+    [attachment] = sent.activity["attachments"]
+    card = attachment["content"]
+    assert json.dumps(card, ensure_ascii=False).count(article.source) == 1
+    [source] = [item for item in card["body"] if item.get("text", "").startswith("Kilde:")]
+    assert source.get("isSubtle") is True  # the small print under the answer
+    assert "\n".join(item.get("text", "") for item in card["body"]).count(NB_BUTTON) == 1
+
+
+@pytest.mark.asyncio
 async def test_a_nynorsk_bot_names_its_own_button(nn_bot: BotUnderTest) -> None:
     blocks = await answer_blocks(nn_bot, "Kor stor er søskenmoderasjonen i kulturskulen?")
     text = block_texts(blocks)
