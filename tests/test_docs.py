@@ -5,6 +5,7 @@
   environment name, with its default;
 - every `kulturbot` command the CLI has is named in the README;
 - every repository path the README names exists;
+- every benchmark `make bench` knows (bench/__main__.py) is in the README's benchmark table;
 - deploy/slack-manifest.yaml parses, subscribes to the events and the slash command the Slack
   adapter listens for, and grants the scopes for the Web API methods it calls;
 - deploy/teams/manifest.json parses and offers the bot in personal chat, teams and group chats.
