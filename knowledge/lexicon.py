@@ -298,6 +298,8 @@ SYNONYMS: dict[str, str] = {
     "elevplassen": "plassen",
     "kulturskoleplass": "plass",
     "kulturskoleplassen": "plassen",
+    "introprogram": "introduksjonsprogram",
+    "introprogrammet": "introduksjonsprogrammet",
     "mail": "epost",
     "e-post": "epost",
     "email": "epost",
@@ -364,4 +366,58 @@ CONCEPTS: dict[str, str] = {
     "flytte": "flytte flyttes flytting overføre overført",
     "voksne": "voksne voksen voksenopplæring aldersgrense alder",
     "henger": "sammenheng henger overgang",
+    "formål": "formål formålet formålene formålsparagraf formålsparagrafen formålsbestemmelse "
+    "formålsbestemmelsen føremål føremålet hensikt hensikten",
 }
+
+# Norwegian counties, regions and the larger municipalities and towns,
+# lowercase. A question naming one asks about that place; an article that
+# does not mention it cannot answer (employees rarely capitalize, so the
+# capital-letter test alone misses "kulturskolen i drammen").
+PLACES: frozenset[str] = frozenset(
+    """
+    agder innlandet møre romsdal nordland oslo rogaland troms finnmark trøndelag vestfold telemark
+    vestland viken buskerud akershus østfold hordaland sogn fjordane hedmark oppland sunnmøre
+    nordmøre hardanger voss lofoten vesterålen helgeland salten ofoten hallingdal valdres
+    gudbrandsdalen østerdalen romerike follo jæren ryfylke haugalandet sørlandet vestlandet
+    nordnorge østlandet bergen trondheim stavanger kristiansand drammen fredrikstad sandnes tromsø
+    sarpsborg skien bodø ålesund sandefjord larvik tønsberg arendal porsgrunn haugesund moss hamar
+    lillehammer gjøvik molde kristiansund harstad narvik alta hammerfest vadsø vardø kirkenes
+    sortland rana mosjøen steinkjer levanger stjørdal namsos orkland halden kongsberg hønefoss
+    ringerike asker bærum lillestrøm lørenskog rælingen nittedal ullensaker eidsvoll nannestad
+    gjerdrum follo ås frogn vestby nesodden enebakk østfold rakkestad råde våler hvaler jevnaker
+    lunner kongsvinger elverum løten stange ringsaker trysil åmot tynset røros oppdal melhus malvik
+    skaun orkdal hitra frøya selbu tydal sunndal surnadal aukra hustadvika vestnes rauma volda ørsta
+    herøy ulstein hareid sykkylven stranda stryn gloppen sunnfjord førde florø bremanger askvoll
+    fjaler høyanger sogndal luster lærdal årdal aurland balestrand leikanger askøy øygarden
+    bjørnafjorden alver osterøy vaksdal modalen masfjorden gulen stord fitjar bømlo sveio etne
+    kvinnherad tysnes austevoll kvam odda ullensvang eidfjord ulvik karmøy tysvær vindafjord bokn
+    utsira sauda suldal hjelmeland randaberg klepp hå gjesdal bjerkreim eigersund sokndal egersund
+    flekkefjord lyngdal farsund kvinesdal sirdal hægebostad åseral lindesnes mandal vennesla
+    lillesand grimstad froland tvedestrand risør gjerstad vegårshei åmli bygland bykle evje iveland
+    birkenes kragerø bamble drangedal notodden tinn hjartdal seljord kviteseid nissedal fyresdal
+    tokke vinje færder holmestrand horten lardal modum eiker eiker flå nesbyen hemsedal sigdal
+    krødsherad rollag nore uvdal flesberg etnedal slidre slidre ringebu øyer lesja dovre vågå skjåk
+    toten toten alstahaug brønnøy vefsn hemnes rana meløy gildeskål fauske saltdal sørfold steigen
+    hamarøy lødingen hadsel øksnes andøy vågan vestvågøy flakstad moskenes senja balsfjord målselv
+    bardu lyngen storfjord kåfjord nordreisa kvænangen skjervøy karlsøy nordkapp porsanger karasjok
+    kautokeino tana nesseby båtsfjord berlevåg lebesby loppa hasvik måsøy gamvik sverige danmark
+    finland island tyskland england sveits
+    """.split()
+)
+
+# "Light" words: not stop words (they still rank), but they say little about
+# *what* is asked ("finnes det …", "hva står det …", "er det vanlig …"), so
+# coverage (the confidence's main input) counts them at a fraction of their
+# weight. After nynorsk mapping.
+LIGHT: frozenset[str] = frozenset(
+    """
+    står stå stod sto finnes fins slags heter het gå går gikk ta tar tatt gi gir gis gitt
+    vurderer vurdere fungerer fungere funker skjer skje skjedde sier sagt stemmer egentlig faktisk
+    lurt veldig ekstremt nesten totalt trenger trengs ber be tenke tenker mener tror gjelder gjelde
+    finne hjelpe type ting eksempel eksempler kjennetegner kjennetegne innebærer menes betyr bety
+    dreier handler snakke stille stiller hatt fått gjort driver drive jobber jobbe bruke bruker
+    brukes vanlig vanligvis mulig tillatt ok greit nødt bør burde gang første ny nytt nye annen
+    flere sist siste dag idag fortsatt fremdeles enda ennå lenger
+    """.split()
+)

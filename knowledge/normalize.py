@@ -13,7 +13,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from .lexicon import ABBREVIATIONS, CONCEPTS, NYNORSK, NYNORSK_PARTS, STOPWORDS, SYNONYMS
+from .lexicon import ABBREVIATIONS, CONCEPTS, NYNORSK, NYNORSK_PARTS, PLACES, STOPWORDS, SYNONYMS
 
 __all__ = [
     "MAX_QUERY_CHARS",
@@ -108,7 +108,8 @@ _WORD_RAW = re.compile(r"[^\W_]+|[.!?]")
 def normalize_groups(text: str, *, clean: bool = True) -> list[tuple[str, bool, list[str]]]:
     """One entry per word of ``text``: (word as written, looks like a name,
     normalized tokens). A word "looks like a name" when it starts with a
-    capital letter and does not start a sentence (Bergen, SpeedAdmin, DKS)."""
+    capital letter and does not start a sentence (Bergen, SpeedAdmin, DKS), or
+    is a Norwegian place name in any case ("drammen", ``PLACES``)."""
     if clean:
         text = clean_markup(text)
     text = unicodedata.normalize("NFKC", text)
@@ -129,7 +130,7 @@ def normalize_groups(text: str, *, clean: bool = True) -> list[tuple[str, bool, 
         for part in tokenize(folded[i]):
             toks.extend(_map_word(part, folded[i + 1] if i + 1 < len(folded) else None))
         if toks:
-            out.append((w, name, toks))
+            out.append((w, name or any(t in PLACES for t in toks), toks))
     return out
 
 

@@ -59,6 +59,7 @@ import numpy as np
 
 from .articles import Article
 from .index import FeatureMap, TfidfSpace, Vocabulary, char_ngrams
+from .lexicon import LIGHT
 from .normalize import MAX_QUERY_CHARS, concepts, content, fold, normalize_groups, normalize_tokens, stem
 from .smalltalk import detect_smalltalk, strip_smalltalk
 
@@ -74,18 +75,28 @@ __all__ = [
 ]
 
 #: Answer when confidence ≥ this (see knowledge/README.md, "Thresholds").
-DEFAULT_ANSWER_THRESHOLD = 0.89
+DEFAULT_ANSWER_THRESHOLD = 0.81
 #: Suggest articles when confidence ≥ this, else escalate to an adviser.
-DEFAULT_SUGGEST_THRESHOLD = 0.2
+DEFAULT_SUGGEST_THRESHOLD = 0.1
 
 VIEWS = ("qc", "qw", "hc", "hw", "bw")
 #: Weights of the five cosines in the article score (same order as VIEWS).
-FIELD_WEIGHTS = (0.051, 0.105, 0.372, 0.233, 0.24)
+FIELD_WEIGHTS = (0.016, 0.204, 0.415, 0.178, 0.187)
 SIGNALS = (
-    "top", "margin", "coverage", "name_missing", "current", "amount_missing", "unknown_words", "gap", "vague",
+    "top", "margin", "coverage", "coverage_margin", "coverage_second", "head_coverage", "missed", "gap",
+    "unknown_words", "miss_known", "miss_unknown", "log_words", "qc", "qw",
+    "name_missing", "current", "amount_missing", "vague",
 )
 #: Logistic confidence: bias, then one coefficient per SIGNALS entry.
-CONFIDENCE_COEF = (-3.572, 0.0, 0.0, 8.116, -3.0, -3.0, -3.0, 0.0, 0.0, -3.0)
+CONFIDENCE_COEF = (
+    -6.5314, 3.1582, 2.8114, 1.7987, 1.0673, 0.8772, 1.7502, 0.2413, -0.537, 0.1175,
+    -1.8496, -1.6425, 1.5939, 1.3155, 1.394, -2.8306, -2.6118, -3.6661, 1.1578,
+)
+#: Coverage counts a "light" word (finnes, står, slags …) at this share of its weight.
+LIGHT_WEIGHT = 0.2
+
+#: Add question-frame features (``frames``) to the phrasing word views.
+USE_FRAMES = True
 
 #: A one-word question whose word is in at least this share of the articles
 #: ("kulturskole", "lov") is vague: it gets suggestions, not an answer.
@@ -115,6 +126,24 @@ _CURRENT = re.compile(
 _ASKS_AMOUNT = re.compile(
     r"\b(?:hvor mye|hvor mykje|kor mye|kor mykje|hva koster|hva kostar|kva kostar|kva koster|hvor dyrt?"
     r"|kor dyrt?|hvor høy er|kor høg er|hva tjener|kva tener|hva er prisen|kva er prisen|hvor stor er prisen)\b"
+)
+# What a question asks for ("when", "who", "how many" …): its question words
+# are stop words, but they tell "Når ble kulturskolen lovpålagt?" (history)
+# from "Er kulturskolen lovpålagt?" (the duty). Matched on normalized tokens
+# (nynorsk already mapped: kven → hvem, kor mange → hvor mange).
+_FRAMES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern))
+    for name, pattern in (
+        ("?når", r"\b(?:når|hvilket år|hvilket årstall|hva år|hvilken dato|hvor lenge siden)\b"),
+        ("?hvem", r"\bhvem\b"),
+        ("?antall", r"\b(?:hvor mange|hvor stor andel|hvor stor del|hvor stor prosent|hvor mange prosent|antall)\b"),
+        ("?mye", r"\b(?:hvor mye|hva koster|hvor dyrt|hvor høy|hva er prisen)\b"),
+        ("?hvorfor", r"\bhvorfor\b"),
+        ("?hvordan", r"\bhvordan\b"),
+        ("?hvor", r"\bhvor\b(?! mange| mye| stor| dyrt| høy| lenge| ofte)"),
+        ("?hva", r"\bhva (?:er|betyr|var|innebærer|menes|slags|gjør|heter)\b"),
+        ("?formål", r"\b(?:til for|formål\w*|hensikt\w*)\b"),
+    )
 )
 _HAS_AMOUNT = re.compile(
     r"\d[\d\s.,]*\s?(?:kr\b|kroner|kronar|mill|milliard|%|prosent)|\bkr\.?\s?\d|\bnok\s?\d", re.IGNORECASE
@@ -158,6 +187,12 @@ class Scored:
     parts: np.ndarray  # (len(order), len(VIEWS)) cosines
     signals: tuple[float, ...]  # see SIGNALS
     confidence: float
+
+
+def frames(tokens: Sequence[str]) -> list[str]:
+    """Question-frame features of normalized tokens (stop words kept)."""
+    text = " ".join(tokens)
+    return [name for name, rx in _FRAMES if rx.search(text)]
 
 
 def _concat(parts: list[array]) -> array:
@@ -215,8 +250,11 @@ class KnowledgeBase:
         phrasings: list[list[list[str]]] = []
         heads: list[list[str]] = []
         bodies: list[list[str]] = []
+        frame_rows: list[list[list[str]]] = []
         for a in arts:
-            ph = [content(normalize_tokens(t)) for t in (a.title, *a.questions)]
+            raw = [normalize_tokens(t) for t in (a.title, *a.questions)]
+            frame_rows.append([frames(r) if USE_FRAMES else [] for r in raw])
+            ph = [content(r) for r in raw]
             tags = content(normalize_tokens(" ".join(a.tags)))
             phrasings.append(ph)
             heads.append([t for p in ph for t in p] + tags)
@@ -237,10 +275,10 @@ class KnowledgeBase:
         hc_docs: list[array] = []
         hw_docs: list[array] = []
         bw_docs: list[array] = []
-        for ph, a in zip(phrasings, arts):
+        for ph, fr, a in zip(phrasings, frame_rows, arts):
             tags = content(normalize_tokens(" ".join(a.tags)))
             c_rows = [chars.add(char_ngrams(p)) for p in ph]
-            w_rows = [words.add(kb._word_features(p)) for p in ph]
+            w_rows = [words.add(kb._word_features(p) + f) for p, f in zip(ph, fr)]
             qc_rows += c_rows
             qw_rows += w_rows
             hc_docs.append(_concat(c_rows + [chars.add(char_ngrams(tags))]))
@@ -331,6 +369,8 @@ class KnowledgeBase:
                 break
         for t in toks_all:
             words.extend(self._token_features(t))
+        if USE_FRAMES:
+            words.extend(frames([t for _w, _n, toks in kept for t in toks]))
         folded = fold(text)
         unknown = 0
         known = self._art_words.vocab
@@ -386,34 +426,57 @@ class KnowledgeBase:
                 comp[cand, j] = exact
         return comp
 
-    def signals(self, q: Query, art: int, s1: float, s2: float) -> tuple[float, ...]:
-        """The confidence inputs for article ``art`` (see SIGNALS)."""
+    def signals(self, q: Query, art: int, s1: float, s2: float, second: int = -1,
+                parts: Sequence[float] = ()) -> tuple[float, ...]:
+        """The confidence inputs for article ``art`` (see SIGNALS); ``second``
+        is the runner-up article (-1: none), ``parts`` the view cosines of ``art``."""
         space = self._art_words
         m = space.matrix
         row = set(m.indices[m.indptr[art] : m.indptr[art + 1]].tolist())
+        row2 = set(m.indices[m.indptr[second] : m.indptr[second + 1]].tolist()) if second >= 0 else set()
+        hm = self._spaces["hw"].matrix
+        head = set(hm.indices[hm.indptr[art] : hm.indptr[art + 1]].tolist())
+        hvocab = self._spaces["hw"].vocab
         idf_max = float(space.idf.max()) if space.idf.size else 1.0
-        num = den = 0.0
+        num = num2 = hnum = den = 0.0
+        miss_known = miss_unknown = 0.0
         gap = 0.0
+        missed = 0
         specific = False
         name_missing = 0.0
         for _w, name, toks in q.groups:
-            ids = [space.vocab[f] for t in toks for f in self._token_features(t) if f in space.vocab]
+            feats = [f for t in toks for f in self._token_features(t)]
+            ids = [space.vocab[f] for f in feats if f in space.vocab]
             weight = max((float(space.idf[j]) for j in ids), default=idf_max)
-            hit = any(j in row for j in ids)
+            if all(t in LIGHT for t in toks):
+                weight *= LIGHT_WEIGHT
             den += weight
             if min((int(space.df[j]) for j in ids), default=0) < self._vague_df:
                 specific = True
-            if hit:
+            if any(j in row2 for j in ids):
+                num2 += weight
+            if any(hvocab.get(f, -1) in head for f in feats):
+                hnum += weight
+            if any(j in row for j in ids):
                 num += weight
+                continue
+            missed += 1
+            gap = max(gap, weight / idf_max)
+            if ids:
+                miss_known += weight
             else:
-                gap = max(gap, weight / idf_max)
-                if name:
-                    name_missing = 1.0
-        coverage = num / den if den else 0.0
+                miss_unknown += weight
+            if name:
+                name_missing = 1.0
+        den = den or 1.0
+        coverage = num / den
         amount_missing = 1.0 if (q.amount and not self._has_amount[art]) else 0.0
+        vague = 1.0 if (len({tuple(t) for _w, _n, t in q.groups}) == 1 and not specific) else 0.0
+        qc, qw = (float(parts[0]), float(parts[1])) if len(parts) >= 2 else (0.0, 0.0)
         return (
-            s1, s1 - s2, coverage, name_missing, 1.0 if q.current else 0.0,
-            amount_missing, float(min(q.unknown, 2)), gap, 1.0 if (len({tuple(t) for _w, _n, t in q.groups}) == 1 and not specific) else 0.0,
+            s1, s1 - s2, coverage, coverage - num2 / den, num2 / den, hnum / den, float(missed), gap,
+            float(min(q.unknown, 2)), miss_known / den, miss_unknown / den, math.log(max(len(q.groups), 1)),
+            qc, qw, name_missing, 1.0 if q.current else 0.0, amount_missing, vague,
         )
 
     def confidence(self, signals: Sequence[float]) -> float:
@@ -437,7 +500,7 @@ class KnowledgeBase:
         scores = total[order]
         s1 = float(scores[0])
         s2 = float(scores[1]) if scores.size > 1 else 0.0
-        sig = self.signals(q, int(order[0]), s1, s2)
+        sig = self.signals(q, int(order[0]), s1, s2, int(order[1]) if order.size > 1 else -1, comp[order[0]])
         return Scored(q, order, scores, comp[order], sig, self.confidence(sig))
 
     def decide(self, sc: Scored) -> Outcome:

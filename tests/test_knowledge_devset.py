@@ -15,7 +15,7 @@ from knowledge.retrieval import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "knowledge" / "articles"
-DEV = [ROOT / "tests" / "data" / "kb_dev_a.jsonl", ROOT / "tests" / "data" / "kb_dev_b.jsonl"]
+DEV = [ROOT / "tests" / "data" / f"kb_dev_{k}.jsonl" for k in "abc"]
 
 pytestmark = pytest.mark.skipif(
     not all(p.exists() for p in DEV) or not any(ARTICLES.glob("*.md")),
@@ -49,7 +49,7 @@ def test_helpful_rate(result):
 
 def test_answer_accuracy_floor(result):
     # Tuned figure on dev: see knowledge/README.md. The brief's 0.92 is NOT met.
-    assert result["answer_accuracy"] >= 0.65
+    assert result["answer_accuracy"] >= 0.85
 
 
 def test_latency(result):
