@@ -157,6 +157,9 @@ async def build_runtime(
         ports["teams"] = TeamsPort(runtime.teams_adapter, settings.teams_app_id, lookup_dm, lookup_channel)
         if not settings.teams_app_id:
             log.warning("Teams runs anonymous (no MicrosoftAppId): only for local clients and tests")
+    if platforms and "default" not in settings.adviser_routes:  # (the console shows cards itself)
+        log.warning("ADVISER_CHANNELS has no default route (default=platform:channel): "
+                    "tickets are stored, but their cards reach no advisers' channel")
     deliverer.ports.update(ports)
     logs.protect_payload_loggers()  # and the library loggers imported since
     return runtime
