@@ -7,6 +7,7 @@ work; the worker does, after the ack.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -98,13 +99,45 @@ def build_app(settings: Settings, worker: Worker, client: AsyncWebClient) -> Asy
             log.warning("slack request of an unexpected shape: %s", type(error).__name__)
             return BoltResponse(status=400, body="")
         log.error("slack request failed before it was stored: %s", error, exc_info=error.__cause__)
-        if isinstance(body, dict) and body.get("command"):
-            lang = settings.language
-            return BoltResponse(status=200, body={"response_type": "ephemeral", "text": t(lang, "error.try_again_later")})
-        # 503 makes Slack retry the event later: it is not lost while the database is away.
+        # 503 makes Slack retry an event later: it is not lost while the database is away. Slack
+        # retries nothing else, so a command, a click or a form is told at once to try again.
+        body = body if isinstance(body, dict) else {}
+        polite = t(settings.language, "error.try_again_later")
+        if body.get("command"):
+            return BoltResponse(status=200, body={"response_type": "ephemeral", "text": polite})
+        if body.get("type") == "view_submission":  # the modal stays open with what was typed in it
+            return BoltResponse(status=200, body={"response_action": "errors", "errors": {"form": polite}})
+        if body.get("type") == "block_actions":
+            if isinstance(body.get("response_url"), str):
+                _in_background(_tell(client, body["response_url"], polite))
+            return BoltResponse(status=200, body="")
         return BoltResponse(status=503, body="")
 
     return app
+
+
+_background: set[asyncio.Task[None]] = set()
+
+
+def _in_background(work: Any) -> None:
+    """Run without delaying the ack; keep a reference until it is done."""
+    task = asyncio.ensure_future(work)
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+
+
+async def _tell(client: AsyncWebClient, response_url: str, text: str) -> None:
+    """A private line under the clicked message, straight to Slack (no database needed)."""
+    session = client.session or aiohttp.ClientSession()
+    try:
+        async with session.post(response_url, json={"response_type": "ephemeral", "replace_original": False,
+                                                    "text": text}, timeout=aiohttp.ClientTimeout(total=10)):
+            pass
+    except Exception as exc:  # noqa: BLE001 - telling is a courtesy; the click failed either way
+        log.warning("could not tell the user to try again: %s", type(exc).__name__)
+    finally:
+        if client.session is None:
+            await session.close()
 
 
 def route(app: AsyncApp, settings: Settings) -> web.RouteDef:

@@ -15,6 +15,7 @@ from botbuilder.core import Bot, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import ActivityTypes
 
+from bot.core.catalogue import t
 from bot.core.config import Settings
 from bot.core.worker import StoreUnavailable, Worker
 
@@ -56,9 +57,22 @@ class InboxBot(Bot):
         except Exception as exc:  # noqa: BLE001 - any field may have any type
             raise BadActivity(type(exc).__name__) from exc
         if event is not None:
-            await self.worker.submit(event)
+            try:
+                await self.worker.submit(event)
+            except StoreUnavailable:
+                if event.kind not in ("message", "action"):
+                    raise  # an install or the like: 503, the channel may send it again
+                await self._try_again_later(turn, event.lang)
         if turn.activity.type == ActivityTypes.invoke:
             await turn.send_activity({"type": "invokeResponse", "value": {"status": 200, "body": {}}})
+
+    async def _try_again_later(self, turn: TurnContext, lang: str | None) -> None:
+        """The database is away: say so at once (the connector needs no database). Teams is not
+        known to send a message again after an error, so the person is asked to, in a moment."""
+        try:
+            await turn.send_activity(t(lang or self.worker.services.settings.language, "error.try_again_later"))
+        except Exception as exc:  # noqa: BLE001 - not even that: the channel gets a 503
+            raise StoreUnavailable(type(exc).__name__) from exc
 
 
 def route(adapter: CloudAdapter, bot: InboxBot, settings: Settings) -> web.RouteDef:
