@@ -102,3 +102,53 @@ async def test_reminders_and_breach_in_teams(desk: BotUnderTest, clock) -> None:
     async with desk.runtime.services.db.session() as session:
         kinds = list((await session.execute(select(SlaNotice.kind).order_by(SlaNotice.id))).scalars())
     assert kinds == ["remind:24h", "remind:8h", "remind:2h", "breach"]
+
+
+MANAGERS_CHANNEL = "19:managers@thread.tacv2"
+
+
+@pytest.mark.asyncio
+async def test_breach_to_the_managers_channel_and_the_apology_in_teams(sqlite_url, slack_api, connector, clock) -> None:
+    bot = await start_bot(sqlite_url, slack_api, connector, clock, ADVISER_CHANNELS=f"default=teams:{CHANNEL}",
+                          WORKSPACE_NAMES="tenant-1=Eksempel kommune", MANAGERS_CHANNEL=f"teams:{MANAGERS_CHANNEL}",
+                          SLA_SWEEP_SECONDS=3600)
+    try:
+        for team in (CHANNEL, MANAGERS_CHANNEL):  # the bot is added to the advisers' and the managers' team
+            await bot.teams_post(bot.activity(activity_type="conversationUpdate", conversation=team, kind="channel",
+                                              membersAdded=[{"id": "28:kulturbot"}], user="29:ola", name="Ola Rådgiver"))
+        await bot.teams_post(bot.activity(UNKNOWN))
+        await bot.settle()
+
+        # Down from Wednesday until Saturday: only the breach goes out, to the managers' channel.
+        await sweep_at(bot, clock, datetime(2026, 11, 28, 9, 0, tzinfo=UTC))
+        [escalation] = [a for a in sent_to(bot, MANAGERS_CHANNEL) if body_text(a).startswith("🔴")]
+        assert body_text(escalation).startswith("🔴 Sak **#1001** (Eksempel kommune) passerte 48-timersfristen "
+                                                "fre. 27.11 kl. 13:00. Saksbehandler: ingen har tatt saken.")
+        assert reminders(bot, CHANNEL) == []
+
+        # Ola asks Kari a question back from the (red) card: Kari hears an apology first, once.
+        card = [s for s in bot.connector.sent if s.conversation == CHANNEL][-1]
+        ask = {a["title"]: a for a in card_of(card.activity)["actions"]}["Spør spørreren"]
+        data = dict(ask["card"]["actions"][0]["data"], text="Hvilken skriver gjelder det?")
+        await bot.teams_post(bot.activity(value=data, conversation=CHANNEL, kind="channel", user="29:ola",
+                                          name="Ola Rådgiver", replyToId=card.activity_id))
+        await bot.settle()
+        to_kari = [body_text(a) for a in sent_to(bot, "conv-personal")]
+        assert ("Beklager at sak **#1001** har tatt lengre tid enn lovet. Ola Rådgiver trenger litt mer "
+                "informasjon fra deg.") in to_kari
+        assert any("Hvilken skriver gjelder det?" in text for text in to_kari)
+
+        card = [s for s in bot.connector.sent if s.conversation == CHANNEL][-1]
+        answer = {a["title"]: a for a in card_of(card.activity)["actions"]}["Svar"]
+        data = dict(answer["card"]["actions"][0]["data"], text="Skriveren settes opp av IT.")
+        await bot.teams_post(bot.activity(value=data, conversation=CHANNEL, kind="channel", user="29:ola",
+                                          name="Ola Rådgiver", replyToId=card.activity_id))
+        await bot.settle()
+        to_kari = [body_text(a) for a in sent_to(bot, "conv-personal")]
+        assert sum("Beklager" in text for text in to_kari) == 1
+        assert any("Skriveren settes opp av IT." in text for text in to_kari)
+        async with bot.runtime.services.db.session() as session:
+            kinds = list((await session.execute(select(SlaNotice.kind).order_by(SlaNotice.id))).scalars())
+        assert kinds == ["remind:24h", "remind:8h", "remind:2h", "breach", "apology"]
+    finally:
+        await bot.close()
