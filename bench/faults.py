@@ -52,7 +52,7 @@ from bot.core.database import Database
 from bot.core.tables import InboxEvent, OutboxMessage, PostedCard, Question, Ticket, TicketEvent, TicketMessage
 from tests.fakes.slack_api import FakeSlackApi
 
-UNKNOWN = "Hvilket parkeringshus er nærmest rådhuset i Bodø?"
+UNKNOWN = "Hvor mye koster en ny kaffemaskin til lærerværelset?"
 ADVISER = "UOLA"
 LEASE_SECONDS = "10"
 

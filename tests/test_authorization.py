@@ -11,7 +11,7 @@ from tests.harness import BotUnderTest, start_bot
 from tests.slack_helpers import block_texts
 
 ADVISERS = "CADV"
-UNKNOWN = "Hvilket parkeringshus er nærmest rådhuset i Bodø?"
+UNKNOWN = "Hvor mye koster en ny kaffemaskin til lærerværelset?"
 
 
 @pytest_asyncio.fixture

@@ -30,7 +30,7 @@ from tests.harness import BotUnderTest, start_bot
 TEAM = "T0001"
 ADVISERS = "CADV"
 ADVISER = "UOLA"
-UNKNOWN = "Hvilket parkeringshus er nærmest rådhuset i Bodø?"
+UNKNOWN = "Hvor mye koster en ny kaffemaskin til lærerværelset?"
 FUZZ = settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 
 ACTION_IDS = ["ticket_claim", "ticket_release", "ticket_assign", "ticket_topic", "ticket_resolve", "ticket_reopen",

@@ -15,7 +15,7 @@ from tests.harness import BotUnderTest, start_bot
 from tests.slack_helpers import block_texts, buttons_of
 
 ADVISERS = "CADV"
-UNKNOWN = "Eleven vår med cerebral parese trenger tilrettelagt undervisning på tromme"
+UNKNOWN = "Hvor mye koster en ny kaffemaskin til lærerværelset? Eleven vår med cerebral parese lurer."
 ANSWERED = "hva er breddeprogrammet"
 # A valid fødselsnummer (check digits right) and a D-nummer: both must be masked.
 FNR = "13097248022"

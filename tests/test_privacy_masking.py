@@ -17,7 +17,7 @@ from tests.harness import BotUnderTest, start_bot
 from tests.slack_helpers import block_texts, buttons_of
 
 ADVISERS = "CADV"
-UNKNOWN = "Hvilket parkeringshus er nærmest rådhuset i Bodø?"
+UNKNOWN = "Hvor mye koster en ny kaffemaskin til lærerværelset?"
 W1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 W2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 TOLD = "Jeg har fjernet et fødselsnummer fra meldingen din"
@@ -97,7 +97,7 @@ def everything_sent(bot: BotUnderTest) -> str:
 
 @pytest.mark.asyncio
 async def test_a_d_nummer_in_a_question_is_never_stored_or_forwarded_and_kari_is_told(desk: BotUnderTest) -> None:
-    await desk.slack_dm(f"Eleven med D-nummer {DNR} ble henvist fra BUP, {UNKNOWN}")
+    await desk.slack_dm(f"{UNKNOWN} Det gjelder eleven med D-nummer {DNR}.")
     await desk.settle()
     to_kari = [block_texts(c.args["blocks"]) for c in desk.slack.named("chat.postMessage") if c.args["channel"] == "DU100"]
     assert any(TOLD in text and "Du trenger ikke oppgi personnummer" in text for text in to_kari)
