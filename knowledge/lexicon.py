@@ -180,6 +180,14 @@ NYNORSK: dict[str, str] = {
     "godkjend": "godkjent", "godkjent": "godkjent", "krevje": "kreve", "krev": "krever",
     "kravet": "kravet", "krava": "kravene", "sikre": "sikre", "sikrar": "sikrer",
     "tilsynet": "tilsynet", "skildre": "beskrive", "skildring": "beskrivelse",
+    # verbs and forms employees type in nynorsk and dialect
+    "inneber": "innebærer", "tilset": "ansetter", "tilsetje": "ansette", "tilsette": "ansette",
+    "tilsetjing": "ansettelse", "vedtek": "vedtar", "avgjere": "avgjøre", "avgjer": "avgjør",
+    "løyve": "tillatelse", "bur": "bor", "ungane": "barna", "ungar": "barn", "dårleg": "dårlig",
+    "elevavgifta": "elevavgiften", "avgifta": "avgiften", "fastset": "fastsetter", "fastsett": "fastsatt",
+    "høyrer": "hører", "høyre": "høre", "spelar": "spiller", "spelarar": "spillere",
+    "tilskotet": "tilskuddet", "tilskota": "tilskuddene", "søkjar": "søker", "søkjarar": "søkere",
+    "søknadsfrist": "søknadsfrist", "gjennomføre": "gjennomføre", "lov": "lov",
 }
 
 # Nynorsk spellings inside compound words ("skulesekken", "musikklærar"):
@@ -193,6 +201,7 @@ NYNORSK_PARTS: tuple[tuple[str, str], ...] = (
     ("fordjuping", "fordypning"),
     ("breidde", "bredde"),
     ("tenest", "tjenest"),
+    ("deltakar", "deltaker"),
 )
 
 # Abbreviations → expansion. The abbreviation is kept and its expansion added,

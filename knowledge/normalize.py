@@ -102,6 +102,7 @@ def _map_word(word: str, nxt: str | None) -> list[str]:
     return out
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _WORD_RAW = re.compile(r"[^\W_]+|[.!?]")
 
 
@@ -109,7 +110,7 @@ def normalize_groups(text: str, *, clean: bool = True) -> list[tuple[str, bool, 
     """One entry per word of ``text``: (word as written, looks like a name,
     normalized tokens). A word "looks like a name" when it starts with a
     capital letter and does not start a sentence (Bergen, SpeedAdmin, DKS), or
-    is a Norwegian place name in any case ("drammen", ``PLACES``)."""
+    is a Norwegian place name in any case ("drammen", ``PLACES``) or a year."""
     if clean:
         text = clean_markup(text)
     text = unicodedata.normalize("NFKC", text)
@@ -130,7 +131,7 @@ def normalize_groups(text: str, *, clean: bool = True) -> list[tuple[str, bool, 
         for part in tokenize(folded[i]):
             toks.extend(_map_word(part, folded[i + 1] if i + 1 < len(folded) else None))
         if toks:
-            out.append((w, name or any(t in PLACES for t in toks), toks))
+            out.append((w, name or any(t in PLACES or _YEAR.fullmatch(t) for t in toks), toks))
     return out
 
 

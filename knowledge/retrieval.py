@@ -75,28 +75,32 @@ __all__ = [
 ]
 
 #: Answer when confidence ≥ this (see knowledge/README.md, "Thresholds").
-DEFAULT_ANSWER_THRESHOLD = 0.81
+DEFAULT_ANSWER_THRESHOLD = 0.724
 #: Suggest articles when confidence ≥ this, else escalate to an adviser.
-DEFAULT_SUGGEST_THRESHOLD = 0.1
+DEFAULT_SUGGEST_THRESHOLD = 0.05
 
 VIEWS = ("qc", "qw", "hc", "hw", "bw")
 #: Weights of the five cosines in the article score (same order as VIEWS).
-FIELD_WEIGHTS = (0.016, 0.204, 0.415, 0.178, 0.187)
+FIELD_WEIGHTS = (0.019, 0.155, 0.512, 0.115, 0.2)
 SIGNALS = (
     "top", "margin", "coverage", "coverage_margin", "coverage_second", "head_coverage", "missed", "gap",
     "unknown_words", "miss_known", "miss_unknown", "log_words", "qc", "qw",
-    "name_missing", "current", "amount_missing", "vague",
+    "name_missing", "current", "detail_missing", "vague",
 )
 #: Logistic confidence: bias, then one coefficient per SIGNALS entry.
 CONFIDENCE_COEF = (
-    -6.5314, 3.1582, 2.8114, 1.7987, 1.0673, 0.8772, 1.7502, 0.2413, -0.537, 0.1175,
-    -1.8496, -1.6425, 1.5939, 1.3155, 1.394, -2.8306, -2.6118, -3.6661, 1.1578,
+    -6.4384, 3.1269, 3.1303, 1.7876, 1.1038, 0.7654, 1.8843, 0.1864, -0.5413, 0.2676,
+    -1.8355, -1.6781, 1.4266, 0.775, 2.0223, -2.1932, -2.6377, -3.6924, 0.0,
 )
 #: Coverage counts a "light" word (finnes, står, slags …) at this share of its weight.
 LIGHT_WEIGHT = 0.2
 
 #: Add question-frame features (``frames``) to the phrasing word views.
 USE_FRAMES = True
+
+#: A vague question (below) gets at most this confidence: suggestions, not an answer.
+VAGUE_CONFIDENCE = 0.5
+_VAGUE = SIGNALS.index("vague")
 
 #: A one-word question whose word is in at least this share of the articles
 #: ("kulturskole", "lov") is vague: it gets suggestions, not an answer.
@@ -145,6 +149,21 @@ _FRAMES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("?formål", r"\b(?:til for|formål\w*|hensikt\w*)\b"),
     )
 )
+# "which date / when is the deadline": an article without a date cannot answer it
+_ASKS_DATE = re.compile(
+    r"\b(?:hvilken dato|hva er fristen|når er (?:søknads|svar|rapporterings)?fristen|når går fristen"
+    r"|søknadsfristen|når åpner|når starter|når begynner|når er neste)\b"
+)
+_HAS_DATE = re.compile(
+    r"\b\d{1,2}\.\s?(?:januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember)\b"
+    r"|\b\d{1,2}\.\d{1,2}\.(?:\d{2,4})?",
+    re.IGNORECASE,
+)
+# a person or contact details: curated articles name institutions, not people
+_ASKS_CONTACT = re.compile(
+    r"\b(?:hvem (?:leder|er leder\w*|er (?:daglig )?leder\w*|er direktør\w*|er styreleder\w*|er rektor\w*"
+    r"|er kontakt\w*|er ordfører\w*)|kontaktperson\w*|telefonnummer\w*|telefonnr|epostadresse\w*|adressen til)\b"
+)
 _HAS_AMOUNT = re.compile(
     r"\d[\d\s.,]*\s?(?:kr\b|kroner|kronar|mill|milliard|%|prosent)|\bkr\.?\s?\d|\bnok\s?\d", re.IGNORECASE
 )
@@ -170,7 +189,10 @@ class Query:
     chars: list[str]  # char n-gram features
     current: bool  # asks about "this year", "today" …
     amount: bool  # asks "how much"
+    date: bool  # asks "which date / when is the deadline"
+    contact: bool  # asks for a person or contact details
     unknown: int  # words unknown to every article (after typo correction)
+    framed: bool = False  # has a question frame ("hva er", "hvem", "når" …)
 
     @property
     def empty(self) -> bool:
@@ -297,6 +319,7 @@ class KnowledgeBase:
         # a one-word question is vague when its word is in ≥ VAGUE_SHARE of the articles (and ≥ 2)
         kb._vague_df = max(2.0, VAGUE_SHARE * len(arts))
         kb._has_amount = np.asarray([bool(_HAS_AMOUNT.search(a.body)) for a in arts], dtype=bool)
+        kb._has_date = np.asarray([bool(_HAS_DATE.search(a.body)) for a in arts], dtype=bool)
         return kb
 
     def _word_features(self, tokens: Sequence[str]) -> list[str]:
@@ -338,7 +361,7 @@ class KnowledgeBase:
         flat = [t for _w, _n, toks in groups for t in toks]
         talk = detect_smalltalk(flat)
         if talk:
-            return Query(text, talk, [], [], [], False, False, 0)
+            return Query(text, talk, [], [], [], False, False, False, False, 0)
         # drop a leading greeting / trailing thanks (token positions → groups)
         start, end = strip_smalltalk(flat)
         kept: list[tuple[str, bool, list[str]]] = []
@@ -369,8 +392,9 @@ class KnowledgeBase:
                 break
         for t in toks_all:
             words.extend(self._token_features(t))
+        frame = frames([t for _w, _n, toks in kept for t in toks])
         if USE_FRAMES:
-            words.extend(frames([t for _w, _n, toks in kept for t in toks]))
+            words.extend(frame)
         folded = fold(text)
         unknown = 0
         known = self._art_words.vocab
@@ -379,7 +403,8 @@ class KnowledgeBase:
                 unknown += 1
         return Query(
             text, None, out_groups, words, char_ngrams(toks_all),
-            bool(_CURRENT.search(folded)), bool(_ASKS_AMOUNT.search(folded)), unknown,
+            bool(_CURRENT.search(folded)), bool(_ASKS_AMOUNT.search(folded)),
+            bool(_ASKS_DATE.search(folded)), bool(_ASKS_CONTACT.search(folded)), unknown, bool(frame),
         )
 
     # -- scoring --------------------------------------------------------------
@@ -470,13 +495,15 @@ class KnowledgeBase:
                 name_missing = 1.0
         den = den or 1.0
         coverage = num / den
-        amount_missing = 1.0 if (q.amount and not self._has_amount[art]) else 0.0
-        vague = 1.0 if (len({tuple(t) for _w, _n, t in q.groups}) == 1 and not specific) else 0.0
+        detail_missing = 1.0 if (
+            (q.amount and not self._has_amount[art]) or (q.date and not self._has_date[art]) or q.contact
+        ) else 0.0
+        vague = 1.0 if (len({tuple(t) for _w, _n, t in q.groups}) == 1 and not specific and not q.framed) else 0.0
         qc, qw = (float(parts[0]), float(parts[1])) if len(parts) >= 2 else (0.0, 0.0)
         return (
             s1, s1 - s2, coverage, coverage - num2 / den, num2 / den, hnum / den, float(missed), gap,
             float(min(q.unknown, 2)), miss_known / den, miss_unknown / den, math.log(max(len(q.groups), 1)),
-            qc, qw, name_missing, 1.0 if q.current else 0.0, amount_missing, vague,
+            qc, qw, name_missing, 1.0 if q.current else 0.0, detail_missing, vague,
         )
 
     def confidence(self, signals: Sequence[float]) -> float:
@@ -501,7 +528,10 @@ class KnowledgeBase:
         s1 = float(scores[0])
         s2 = float(scores[1]) if scores.size > 1 else 0.0
         sig = self.signals(q, int(order[0]), s1, s2, int(order[1]) if order.size > 1 else -1, comp[order[0]])
-        return Scored(q, order, scores, comp[order], sig, self.confidence(sig))
+        conf = self.confidence(sig)
+        if sig[_VAGUE]:
+            conf = min(conf, VAGUE_CONFIDENCE)
+        return Scored(q, order, scores, comp[order], sig, conf)
 
     def decide(self, sc: Scored) -> Outcome:
         if sc.query.smalltalk:

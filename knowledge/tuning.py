@@ -19,7 +19,7 @@ import numpy as np
 
 from .articles import Article, load_articles
 from .evaluation import case_expect, case_question, load_cases
-from .retrieval import FIELD_WEIGHTS, SIGNALS, VIEWS, KnowledgeBase
+from .retrieval import FIELD_WEIGHTS, SIGNALS, VAGUE_CONFIDENCE, VIEWS, KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SETS = [ROOT / f"tests/data/kb_dev_{k}.jsonl" for k in "abc"]
@@ -27,6 +27,11 @@ DEV_SETS = [ROOT / f"tests/data/kb_dev_{k}.jsonl" for k in "abc"]
 #: threshold is read off the out-of-fold confidences.
 MAX_FALSE = 0.04
 MAX_WRONG = 0.015
+#: The out-of-scope questions of these sets are near misses written by
+#: another hand than kb_dev_c's; they are the best stand-in for an unseen
+#: set, so the threshold must also keep *their* false-answer rate below this.
+NEAR_MISS_SETS = ("kb_dev_a.jsonl", "kb_dev_b.jsonl")
+MAX_FALSE_NEAR = 0.10
 
 
 @dataclasses.dataclass
@@ -114,15 +119,20 @@ def best_threshold(conf, correct, oos, max_false=0.05, max_wrong=0.02) -> dict:
 
 
 def confidence(X: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The logistic of ``KnowledgeBase.confidence`` on rows of SIGNALS."""
+    """``KnowledgeBase.score``'s confidence on rows of SIGNALS (the logistic,
+    capped for vague questions)."""
     c = 1 / (1 + np.exp(-np.clip(b[0] + X @ b[1:], -50, 50)))
     c[X[:, 0] <= 0] = 0
+    vague = X[:, SIGNALS.index("vague")] > 0
+    c[vague] = np.minimum(c[vague], VAGUE_CONFIDENCE)
     return c
 
 
 def fit_standardized(X: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
     """Logistic regression on standardized signals (so the L2 penalty treats
     them alike), returned as coefficients on the raw signals."""
+    X = X.copy()
+    X[:, SIGNALS.index("vague")] = 0  # not fitted: a vague question is capped instead
     mu, sd = X.mean(0), X.std(0)
     sd[sd < 1e-9] = 1.0
     b = fit_logistic((X - mu) / sd, y, l2=l2)
@@ -243,7 +253,16 @@ def main(argv: list[str] | None = None) -> int:
         c = out_of_fold(X, y, l2)
         print(f"  l2={l2}: out-of-fold best {best_threshold(c, ok, oos)}; with room {best_threshold(c, ok, oos, MAX_FALSE, MAX_WRONG)}")
     c = out_of_fold(X, y, args.l2)
-    thr = best_threshold(c, ok, oos, MAX_FALSE, MAX_WRONG)
+    near = np.isin(src, NEAR_MISS_SETS)
+    thr = None
+    for t in np.unique(np.r_[c, 1.0]):
+        r = rates(c, ok, oos, t)
+        if r["false"] <= MAX_FALSE and r["wrong"] <= MAX_WRONG and (
+            not (near & oos).any() or rates(c[near], ok[near], oos[near], t)["false"] <= MAX_FALSE_NEAR
+        ):
+            if thr is None or r["accuracy"] > thr["accuracy"]:
+                thr = r
+    thr = thr or rates(c, ok, oos, 1.01)
     for s in sorted(set(src)):
         m = src == s
         print(f"    {s} at {thr['threshold']}: {rates(c[m], ok[m], oos[m], thr['threshold'])}")
