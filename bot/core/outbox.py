@@ -8,6 +8,12 @@ breaks the 48-hour promise, while a rare repeated line does not.
 
 Messages in one lane (a conversation, a card) go out in order; a lane whose head waits for a
 retry holds back only that lane.
+
+A platform that fails as a whole (429 with Retry-After, 5xx, timeouts: DeliveryError.outage)
+holds back every send to it: after the wait, one message goes as a probe; while it fails the
+wait grows (Retry-After, or doubling up to a minute), and once it goes through, every message
+that waited is due at once. A ten-minute outage then costs about one call per wait, not one per
+queued message, and nothing waits longer than a minute after recovery.
 """
 
 from __future__ import annotations
@@ -15,7 +21,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -30,7 +37,17 @@ from .tables import OutboxMessage, PostedCard
 log = logging.getLogger("kulturbot.outbox")
 
 MAX_BACKOFF_SECONDS = 600.0
+MAX_OUTAGE_WAIT_SECONDS = 60.0
 GIVE_UP_AFTER = timedelta(hours=24)
+
+
+@dataclass
+class _Outage:
+    """A platform that failed as a whole: nothing is sent to it before `until`, then one probe."""
+
+    until: datetime
+    failures: int = 1
+    probing: bool = False
 
 
 def _place(data: Mapping[str, Any]) -> Place:
@@ -89,6 +106,7 @@ class Deliverer:
         self._wake = asyncio.Event()
         self._stopping = False
         self._limit = asyncio.Semaphore(concurrency)
+        self._outages: dict[str, _Outage] = {}
 
     def wake(self) -> None:
         self._wake.set()
@@ -116,9 +134,14 @@ class Deliverer:
             except TimeoutError:
                 pass
 
-    async def lane_heads(self, limit: int = 200) -> list[int]:
-        """The oldest pending row of each lane that is due now and not leased."""
+    def _held_back(self, now: datetime) -> list[str]:
+        """Platforms in an outage that are not due for a probe now (one probe at a time)."""
+        return [p for p, o in self._outages.items() if o.probing or o.until > now]
+
+    async def lane_heads(self, limit: int = 200) -> list[tuple[int, str]]:
+        """The oldest pending row of each lane that is due now and not leased: (id, platform)."""
         now = self.clock.now()
+        held = self._held_back(now)
         async with self.db.session() as session:
             heads = (
                 select(func.min(OutboxMessage.id).label("id"))
@@ -127,20 +150,23 @@ class Deliverer:
                 .subquery()
             )
             rows = await session.execute(
-                select(OutboxMessage.id)
+                select(OutboxMessage.id, OutboxMessage.platform)
                 .join(heads, heads.c.id == OutboxMessage.id)
                 .where(
                     OutboxMessage.next_attempt_at <= now,
                     (OutboxMessage.lease_until.is_(None)) | (OutboxMessage.lease_until < now),  # type: ignore[union-attr]
+                    OutboxMessage.platform.not_in(held),  # type: ignore[attr-defined]
                 )
                 .order_by(OutboxMessage.id)
                 .limit(limit)
             )
-            return list(rows.scalars())
+            return [(row_id, platform) for row_id, platform in rows.all()]
 
     async def due_now(self) -> int:
-        """Lanes whose oldest pending row is due now: waiting for a deliverer or being sent (settle)."""
+        """Lanes whose oldest pending row is due now: waiting for a deliverer or being sent (settle).
+        Rows of a platform held back by an outage are not due until its next probe."""
         now = self.clock.now()
+        held = self._held_back(now)
         async with self.db.session() as session:
             heads = (
                 select(func.min(OutboxMessage.id).label("id"))
@@ -151,15 +177,24 @@ class Deliverer:
             return (await session.execute(
                 select(func.count()).select_from(OutboxMessage)
                 .join(heads, heads.c.id == OutboxMessage.id)
-                .where(OutboxMessage.next_attempt_at <= now)  # type: ignore[operator]
+                .where(OutboxMessage.next_attempt_at <= now,  # type: ignore[operator]
+                       OutboxMessage.platform.not_in(held))  # type: ignore[attr-defined]
             )).scalar_one()
 
     async def deliver_due(self) -> int:
         """One round: deliver each lane's due head, lanes in parallel. Returns rows sent."""
         heads = await self.lane_heads()
-        if not heads:
+        chosen = []
+        for row_id, platform in heads:
+            outage = self._outages.get(platform)
+            if outage is not None:  # due for a probe: this row alone, until it tells us more
+                if outage.probing:
+                    continue
+                outage.probing = True
+            chosen.append(row_id)
+        if not chosen:
             return 0
-        results = await asyncio.gather(*(self._deliver_lane(row_id) for row_id in heads))
+        results = await asyncio.gather(*(self._deliver_lane(row_id) for row_id in chosen))
         return sum(results)
 
     async def _deliver_lane(self, row_id: int) -> int:
@@ -212,8 +247,13 @@ class Deliverer:
             return row, posted
 
     async def _deliver_one(self, row_id: int) -> tuple[bool, str]:
-        claimed = await self._claim(row_id)
+        try:
+            claimed = await self._claim(row_id)
+        except BaseException:
+            self._probe_done(None)
+            raise
         if claimed is None:
+            self._probe_done(None)
             return False, ""
         row, posted = claimed
         port = self.ports.get(row.platform)
@@ -266,8 +306,18 @@ class Deliverer:
             return Place(place.platform, place.workspace, channel, place.kind, ref.id, {**place.ref, "conversation": conversation})
         return place.in_thread(ref.id)
 
+    def _probe_done(self, platform: str | None) -> None:
+        """A probe that never reached the platform (row gone, leased elsewhere): the next may go."""
+        for name, outage in self._outages.items():
+            if platform in (None, name):
+                outage.probing = False
+
     async def _sent(self, row: OutboxMessage, ref: MessageRef | None, *, new_card: bool = False) -> None:
-        """Mark the row sent; a card posted for the first time is recorded in the same transaction."""
+        """Mark the row sent; a card posted for the first time is recorded in the same transaction.
+        The first success after an outage ends it: every row that waited for the platform is due."""
+        recovered = self._outages.pop(row.platform, None) is not None
+        if recovered:
+            log.info("outbox: %s accepts messages again; sending what waited", row.platform)
         async with self.db.session() as session:
             if new_card and ref is not None:
                 session.add(
@@ -285,12 +335,25 @@ class Deliverer:
                     ref=ref.to_json() if ref else None,
                 )
             )
+            if recovered:
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.platform == row.platform, OutboxMessage.status == "pending",
+                           OutboxMessage.next_attempt_at > self.clock.now())  # type: ignore[operator]
+                    .values(next_attempt_at=self.clock.now())
+                )
+        if recovered:
+            self.wake()
 
     async def _failed(self, row: OutboxMessage, exc: DeliveryError) -> None:
         now = self.clock.now()
         attempts = row.attempts
         give_up = exc.permanent or now - row.created_at > GIVE_UP_AFTER
         wait = exc.retry_after if exc.retry_after is not None else backoff(attempts)
+        if exc.outage and not give_up:
+            wait = self._outage(row.platform, now, exc)
+        else:
+            self._probe_done(row.platform)
         log.warning(
             "outbox %s to %s failed (attempt %d): %s%s",
             row.op, row.platform, attempts, exc.reason, "; giving up" if give_up else f"; retry in {wait:.0f}s",
@@ -302,3 +365,17 @@ class Deliverer:
             values["next_attempt_at"] = now + timedelta(seconds=wait)
         async with self.db.session() as session:
             await session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(**values))
+
+    def _outage(self, platform: str, now: datetime, exc: DeliveryError) -> float:
+        """The platform failed as a whole: hold back every send to it. Seconds until the next probe."""
+        outage = self._outages.get(platform)
+        if outage is None:
+            outage = self._outages[platform] = _Outage(until=now)
+            log.warning("outbox: %s is failing as a whole (%s); holding back its messages", platform, exc.reason)
+        elif outage.probing:  # the probe failed: wait longer (sends that were under way count once)
+            outage.failures += 1
+        wait = exc.retry_after if exc.retry_after is not None else min(
+            MAX_OUTAGE_WAIT_SECONDS, 2.0 ** (outage.failures - 1))
+        outage.until = max(outage.until, now + timedelta(seconds=wait))
+        outage.probing = False
+        return wait

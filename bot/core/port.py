@@ -9,13 +9,17 @@ from .model import Message, MessageRef, Person, Place
 
 class DeliveryError(Exception):
     """A send failed. retry_after: seconds the platform asked us to wait (429).
-    permanent: retrying will not help (channel gone, bot removed, bad request)."""
+    permanent: retrying will not help (channel gone, bot removed, bad request).
+    outage: the platform as a whole refused or could not be reached (429, 5xx, timeout), not
+    just this message: the deliverer holds back every send to it and probes (bot.core.outbox)."""
 
-    def __init__(self, reason: str, *, retry_after: float | None = None, permanent: bool = False):
+    def __init__(self, reason: str, *, retry_after: float | None = None, permanent: bool = False,
+                 outage: bool = False):
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
         self.permanent = permanent
+        self.outage = outage or retry_after is not None
 
 
 class ChatPort(Protocol):

@@ -33,10 +33,10 @@ def _delivery_error(exc: Exception) -> DeliveryError:
             retry = exc.response.headers.get("Retry-After") or exc.response.headers.get("retry-after")
             return DeliveryError("slack rate limited", retry_after=float(retry or 1))
         if status >= 500:
-            return DeliveryError(f"slack http {status}")
+            return DeliveryError(f"slack http {status}", outage=True)
         return DeliveryError(f"slack error {error}", permanent=error in PERMANENT_ERRORS)
     if isinstance(exc, (asyncio.TimeoutError, aiohttp.ClientError)):
-        return DeliveryError(f"slack unreachable ({type(exc).__name__})")
+        return DeliveryError(f"slack unreachable ({type(exc).__name__})", outage=True)
     return DeliveryError(type(exc).__name__)
 
 
@@ -88,11 +88,11 @@ class SlackPort:
                 if response.status == 429:
                     raise DeliveryError("slack rate limited", retry_after=float(response.headers.get("Retry-After", 1)))
                 if response.status >= 500:
-                    raise DeliveryError(f"slack http {response.status}")
+                    raise DeliveryError(f"slack http {response.status}", outage=True)
                 if response.status >= 400:
                     raise DeliveryError(f"response_url http {response.status}", permanent=True)
         except (asyncio.TimeoutError, aiohttp.ClientError) as exc:
-            raise DeliveryError(f"slack unreachable ({type(exc).__name__})") from exc
+            raise DeliveryError(f"slack unreachable ({type(exc).__name__})", outage=True) from exc
         finally:
             if self._session is None:
                 await session.close()

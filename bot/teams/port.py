@@ -38,10 +38,10 @@ def _delivery_error(exc: Exception) -> DeliveryError:
             retry = exc.response.headers.get("Retry-After")
             return DeliveryError("teams throttled", retry_after=float(retry or 2))
         if status >= 500:
-            return DeliveryError(f"teams http {status}")
+            return DeliveryError(f"teams http {status}", outage=True)
         return DeliveryError(f"teams http {status}", permanent=status in {400, 403, 404})
     if isinstance(exc, (ClientRequestError, aiohttp.ClientError, asyncio.TimeoutError, ConnectionError)):
-        return DeliveryError(f"teams connector unreachable ({type(exc).__name__})")
+        return DeliveryError(f"teams connector unreachable ({type(exc).__name__})", outage=True)
     return DeliveryError(type(exc).__name__)
 
 
