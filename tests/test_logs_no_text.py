@@ -14,7 +14,7 @@ from tests.slack_helpers import buttons_of
 ADVISERS = "CADV"
 FNR = "13097248022"
 # Words that occur in no code, no article and no log template: if one shows up, text leaked.
-QUESTION = f"Zebraklarinett for eleven med fødselsnummer {FNR}, hvordan booker vi parkeringshuset?"
+QUESTION = f"Zebraklarinett for eleven med fødselsnummer {FNR}: hvor mye koster en ny kaffemaskin til lærerværelset?"
 ANSWERED = "hva er breddeprogrammet"
 ANSWER = "Ostehøvelsvaret: ring parkeringskontoret"
 FOLLOW_UP = "Kanelsnurroppfølging: gjelder det helg også?"
