@@ -39,7 +39,7 @@ from knowledge.evaluation import case_expect, case_question, evaluate, load_case
 from knowledge.retrieval import KnowledgeBase  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV = [ROOT / "tests/data/kb_dev_a.jsonl", ROOT / "tests/data/kb_dev_b.jsonl"]
+DEV = [ROOT / f"tests/data/kb_dev_{k}.jsonl" for k in "abc"]
 MAX_FALSE = 0.05
 
 
