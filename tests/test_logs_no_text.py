@@ -93,3 +93,45 @@ async def test_a_handler_crash_logs_no_text(desk: BotUnderTest, caplog, monkeypa
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert errors  # the failure was logged, with its traceback
     assert leaks(caplog.records) == []
+
+
+@pytest.mark.asyncio
+async def test_the_other_flows_log_no_text(desk: BotUnderTest, caplog, monkeypatch, clock) -> None:
+    """An adviser's answer in the form, an erasure, a flood over the rate limit, a database
+    away (the driver's error and its traceback are logged) and a Teams flood: still no text."""
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+
+    await desk.slack_dm(QUESTION)
+    await desk.settle()
+    card = next(c for c in desk.slack.named("chat.postMessage") if c.args["channel"] == ADVISERS)
+    await desk.slack_click(buttons_of(card.args["blocks"])["Svar"], user="UOLA", channel=ADVISERS, message_ts=card.ts)
+    await desk.settle()
+    await desk.slack_submit_form(desk.slack.named("views.open")[-1].args["view"], f"{ANSWER} {FNR}", user="UOLA")
+    await desk.settle()
+    for n in range(12):  # over the limit of ten a minute
+        await desk.slack_dm(f"{FOLLOW_UP} {n}")
+    await desk.settle()
+    clock.advance(minutes=1)
+    await desk.slack_dm("slett mine data")
+    await desk.settle()
+    confirm = [c for c in desk.slack.named("chat.postMessage") if c.args["channel"] == "DU100"][-1]
+    await desk.slack_click(buttons_of(confirm.args["blocks"])["Ja, slett dataene mine"], user="U100")
+    await desk.settle()
+
+    # The database goes away for real: every connection now goes to a port nobody listens on
+    db = desk.runtime.services.db
+    gone = create_async_engine("postgresql+asyncpg://root@127.0.0.1:1/gone", hide_parameters=True)
+    monkeypatch.setattr(db, "engine", gone)
+    monkeypatch.setattr(db, "sessions", async_sessionmaker(gone, expire_on_commit=False, class_=AsyncSession))
+    assert (await desk.slack_dm(QUESTION)).status == 503
+    await desk.slack_command(QUESTION)
+    await desk.teams_post(desk.activity(TEAMS_QUESTION))
+    await desk.slack_click({"action_id": "feedback_up", "value": "1"})
+    monkeypatch.undo()
+    await gone.dispose()
+    await desk.settle()
+
+    sent = str([c.args for c in desk.slack.calls])
+    assert ANSWER in sent and "Ferdig. Jeg har slettet" in sent and "mange meldinger på kort tid" in sent
+    assert any(r.levelno >= logging.ERROR and r.exc_info for r in caplog.records)  # the gap was logged, traceback too
+    assert leaks(caplog.records) == []
