@@ -114,6 +114,50 @@ class Database:
             .returning(table.id)
         )
 
+    def driver_insert(self, table: Any, columns: list[str], keys: list[str]) -> "DriverInsert":
+        """insert_ignoring_duplicates, compiled once, run on the driver's own connection."""
+        return DriverInsert(self, table, columns, keys)
+
+
+class DriverInsert:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id, compiled once for this engine's dialect and
+    run on the driver's own connection (asyncpg / aiosqlite) from the pool, in its own transaction.
+
+    For the one statement on the ack path (storing an event before the platform is answered).
+    Through a session it costs ~1.3 ms of CPU on SQLite and ~1.6 ms on PostgreSQL per call
+    (building the statement, its cache key, the session, the greenlet bridge); here ~0.3 ms
+    (bench/load). Values go through the columns' own bind processors, so the row is stored exactly
+    as the ORM stores it. A connection that failed is invalidated (a new one next time)."""
+
+    def __init__(self, db: Database, table: Any, columns: list[str], keys: list[str]) -> None:
+        from sqlalchemy import bindparam
+
+        self.db = db
+        dialect = db.engine.dialect
+        stmt = db.insert_ignoring_duplicates(table, {c: bindparam(c) for c in columns}, keys)
+        compiled = stmt.compile(dialect=dialect)
+        self.sql = compiled.string
+        self.order = list(compiled.positiontup or [])
+        cols = table.__table__.c
+        self.processors = {name: cols[name].type.bind_processor(dialect) for name in self.order}
+
+    async def __call__(self, values: dict[str, Any], *, urgent: bool = False) -> int | None:
+        args = []
+        for name in self.order:
+            process = self.processors[name]
+            args.append(process(values[name]) if process is not None else values[name])
+        async with self.db._turn(urgent), self.db.engine.connect() as conn:
+            driver = (await conn.get_raw_connection()).driver_connection
+            try:
+                if self.db.is_sqlite:
+                    rows = list(await driver.execute_fetchall(self.sql, args))  # one trip to its thread
+                    await driver.commit()
+                    return rows[0][0] if rows else None
+                return await driver.fetchval(self.sql, *args)  # one statement: its own transaction
+            except Exception:
+                await conn.invalidate()
+                raise
+
 
 class _Turns:
     """A semaphore with two queues: urgent waiters go before the others, each queue first come

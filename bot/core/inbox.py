@@ -24,26 +24,25 @@ class Inbox:
         self.db = db
         self.clock = clock
         self.lease = timedelta(seconds=lease_seconds)
+        self._insert = db.driver_insert(
+            InboxEvent, ["platform", "key", "kind", "payload", "status", "attempts", "received_at"], ["platform", "key"]
+        )
 
     async def accept(self, event: Event) -> int | None:
         """Store the event; its row id if it is new, None if this key was seen before.
         National ids are masked here, so no row (and nothing after it) ever holds one."""
         event = mask_event(event)
-        stmt = self.db.insert_ignoring_duplicates(
-            InboxEvent,
-            {
-                "platform": event.platform,
-                "key": event.key[:255],
-                "kind": event.kind,
-                "payload": event.to_json(),
-                "status": "pending",
-                "attempts": 0,
-                "received_at": self.clock.now(),
-            },
-            ["platform", "key"],
-        )
-        async with self.db.session(urgent=True) as session:  # the platform waits for this one
-            return (await session.execute(stmt)).scalar_one_or_none()
+        values = {
+            "platform": event.platform,
+            "key": event.key[:255],
+            "kind": event.kind,
+            "payload": event.to_json(),
+            "status": "pending",
+            "attempts": 0,
+            "received_at": self.clock.now(),
+        }
+        # the platform waits for this one: first in line, and on the driver (database.DriverInsert)
+        return await self._insert(values, urgent=True)
 
     async def claim(self, event_id: int) -> Event | None:
         """Take the event for processing unless someone else holds it or it is done."""
