@@ -76,3 +76,30 @@ def test_char_ngrams_stay_inside_words():
     assert " dk" in grams and "dks " in grams and " dks " in grams
     assert " ab " in grams  # shorter than n: the whole padded word
     assert not any(" " in g.strip() for g in grams)
+
+
+def test_places_in_lower_case_and_years_look_like_names():
+    from knowledge.normalize import normalize_groups
+
+    names = {w: name for w, name, _toks in normalize_groups("kulturskolen i drammen og Bergen før 2027 hei")}
+    assert names["drammen"] and names["Bergen"] and names["2027"]
+    assert not names["kulturskolen"] and not names["hei"]
+    # "time" (a lesson) and "øvre" (upper) are also place names, but not listed
+    names = {w: name for w, name, _toks in normalize_groups("en time i uka, øvre grense")}
+    assert not names["time"] and not names["øvre"]
+
+
+def test_question_frames():
+    from knowledge.retrieval import frames
+
+    assert frames(normalize_tokens("Når ble kulturskolen lovpålagt?")) == ["?når"]
+    assert "?når" not in frames(normalize_tokens("Er kulturskolen lovpålagt?"))
+    assert frames(normalize_tokens("Kor mange elevar har kulturskulen?")) == ["?antall"]
+    assert "?hvem" in frames(normalize_tokens("Kven har ansvaret for DKS?"))
+    assert "?formål" in frames(normalize_tokens("Kva skal kulturskulen vere til for?"))
+
+
+def test_new_nynorsk_forms():
+    assert normalize("kva inneber kjerneprogrammet") == "hva innebærer kjerneprogrammet"
+    assert normalize("kven vedtek elevavgifta") == "hvem vedtar egenbetaling"
+    assert normalize("tilskot til deltakaravgift") == "tilskudd til deltakeravgift"

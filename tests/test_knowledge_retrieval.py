@@ -196,6 +196,7 @@ def _shared_kb(articles):
         "Finnes det friplass i kulturskolen i år?",  # asks about this year
         "Hvor mye koster friplass i kulturskolen?",  # asks an amount; the article has none
         "kulturskole",  # one vague word
+        "finnes det friplass i kulturskolen i bergen",  # a place, typed in lower case
     ],
 )
 def test_warning_flags_turn_an_answer_into_suggestions(kb, question):
@@ -207,3 +208,27 @@ def test_warning_flags_turn_an_answer_into_suggestions(kb, question):
 
 def test_in_our_municipality_is_not_this_spring(kb):
     assert kb.ask("Finnes det friplass i vår kommune?").kind == "answer"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hvem er kontaktperson for friplass i kulturskolen?",  # a person: articles name institutions
+        "når er søknadsfristen for friplass",  # a date the article does not hold
+        "friplass 2027",  # a year the article does not mention
+    ],
+)
+def test_details_the_article_cannot_hold_are_not_answered(kb, question):
+    out = kb.ask(question)
+    assert out.kind != "answer", out
+
+
+def test_confidence_is_the_logistic_of_the_signals(kb):
+    import math
+
+    from knowledge.retrieval import CONFIDENCE_COEF, SIGNALS
+
+    sc = kb.score("Finnes det friplass i kulturskolen?")
+    assert len(sc.signals) == len(SIGNALS) == len(CONFIDENCE_COEF) - 1
+    z = CONFIDENCE_COEF[0] + sum(c * x for c, x in zip(CONFIDENCE_COEF[1:], sc.signals))
+    assert sc.confidence == pytest.approx(1 / (1 + math.exp(-z)))

@@ -1,0 +1,47 @@
+"""The offline tuning helpers: a standardized fit stored as raw coefficients,
+out-of-fold confidences, and no held-out set accepted."""
+
+import numpy as np
+import pytest
+
+from knowledge.retrieval import SIGNALS
+from knowledge.tuning import confidence, fit_logistic, fit_standardized, main, out_of_fold
+
+
+def _data(n=300, seed=1):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, len(SIGNALS))) * rng.uniform(0.1, 10, len(SIGNALS))
+    X[:, 0] = np.abs(X[:, 0]) + 0.1  # a positive top score: the logistic applies
+    X[:, SIGNALS.index("vague")] = 0
+    y = (X[:, 2] / X[:, 2].std() + rng.normal(scale=0.5, size=n) > 0).astype(float)
+    return X, y
+
+
+def test_raw_coefficients_reproduce_the_standardized_model():
+    X, y = _data()
+    coef = fit_standardized(X, y, l2=1.0)
+    Xs = X.copy()
+    mu, sd = Xs.mean(0), Xs.std(0)
+    sd[sd < 1e-9] = 1.0
+    b = fit_logistic((Xs - mu) / sd, y, l2=1.0)
+    expected = 1 / (1 + np.exp(-(b[0] + ((Xs - mu) / sd) @ b[1:])))
+    assert np.allclose(confidence(X, coef), expected, atol=1e-6)
+
+
+def test_out_of_fold_scores_every_case_and_separates_the_classes():
+    X, y = _data()
+    c = out_of_fold(X, y, l2=1.0)
+    assert c.shape == y.shape and np.all((0 <= c) & (c <= 1))
+    assert c[y == 1].mean() > c[y == 0].mean() + 0.3
+
+
+def test_vague_questions_are_capped():
+    X, y = _data()
+    coef = fit_standardized(X, y, l2=1.0)
+    X[:, SIGNALS.index("vague")] = 1
+    assert confidence(X, coef).max() <= 0.5
+
+
+def test_held_out_sets_are_refused(tmp_path):
+    with pytest.raises(SystemExit):
+        main(["--cases", str(tmp_path / "kb_heldout_a.jsonl"), "--no-loo"])
