@@ -85,23 +85,32 @@ async def test_a_reminder_slack_refuses_is_retried_with_backoff_and_recorded(sql
         assert attempts() == ["chat.postMessage!429"]
         await at(bot, clock, 0.5)
         assert attempts() == ["chat.postMessage!429", "chat.postMessage!503"]
-        await at(bot, clock, 1.5)  # second failure: 2 s
-        assert len(attempts()) == 2
-        await at(bot, clock, 0.5)
-        assert attempts()[-1] == "chat.postMessage!503"
+
+        # Then it backs off: each try waits for the row's next attempt, never earlier, and the
+        # waits grow.
         [row] = await reminder_rows(bot)
-        assert (row.status, row.attempts, row.last_error) == ("pending", 3, "slack http 503")
-        await at(bot, clock, 3.5)  # third failure: 4 s
-        assert len(attempts()) == 3
-        await at(bot, clock, 0.5)
-        assert attempts()[-1] == "chat.postMessage"
+        assert (row.status, row.attempts, row.last_error) == ("pending", 2, "slack http 503")
+        waits = [(row.next_attempt_at - clock.now()).total_seconds()]
+        for outcome in ("chat.postMessage!503", "chat.postMessage"):
+            tries = len(attempts())
+            clock.set(row.next_attempt_at - timedelta(seconds=0.5))
+            await bot.settle()
+            assert len(attempts()) == tries  # not before its time
+            clock.set(row.next_attempt_at)
+            await bot.settle()
+            assert attempts()[tries:] == [outcome]
+            [row] = await reminder_rows(bot)
+            if row.status == "pending":
+                waits.append((row.next_attempt_at - clock.now()).total_seconds())
+        assert len(waits) == 2 and 0 < waits[0] < waits[1], waits
+        delivered_at = clock.now()
 
         # Delivered once, and the record says how it went.
         reminders = [c for c in slack_api.named("chat.postMessage") if c.args["text"].startswith("⏰")]
         assert len(reminders) == 1 and reminders[0].args["channel"] == ADVISERS
         [row] = await reminder_rows(bot)
         assert (row.status, row.attempts, row.last_error) == ("sent", 4, None)
-        assert row.sent_at == REMIND_24H + timedelta(seconds=36)
+        assert row.sent_at == delivered_at
         assert await notice_rows(bot) == [("remind:24h", "sent")]
 
         # Nothing more: another sweep and another hour of deliveries send it no second time.
