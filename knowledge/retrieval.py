@@ -21,26 +21,27 @@ words; "char 3–5" are character n-grams inside word boundaries. Both sides go
 through the same normalizer (nynorsk→bokmål, abbreviations, synonyms, stop
 words). Unknown question words one typo away from a known word are corrected.
 
+The phrasing views (qw, hw) also hold question-frame features (``frames``:
+"?når", "?hvem", "?antall" …), read from question words that are otherwise
+stop words.
+
 The article score is a weighted sum of the five cosines (``FIELD_WEIGHTS``).
-The confidence is a logistic function (``CONFIDENCE_COEF``) of the
-``SIGNALS`` of the best article. As tuned, it rests on
+The confidence is a logistic function (``CONFIDENCE_COEF``, fitted offline by
+``knowledge.tuning`` on the dev sets) of the ``SIGNALS`` of the best article:
+top score and margin; coverage (the idf-weighted share of the question's
+words the article contains, "light" words counted at ``LIGHT_WEIGHT``), the
+runner-up's coverage, coverage by title and sample questions; missed words
+known to other articles / to none; the nearest-phrasing cosines; the number
+of words; and four warning flags:
 
-* coverage: the idf-weighted share of the question's words that the best
-  article contains (the top score itself is high for the typical
-  out-of-scope question, which is about a known topic but asks a detail the
-  article lacks, so it gets no weight),
-
-with a fixed penalty for each warning flag:
-
-* the question names something (a capitalized word mid-sentence: a place, a
-  product) that the article does not contain;
+* the question names something (a capitalized word mid-sentence, a
+  Norwegian place in any case, a year) that the article does not contain;
 * it asks about "i år / i fjor / neste måned …", which curated articles
   cannot know;
-* it asks "hvor mye / hva koster …" and the article holds no amount;
-* it is one word that a tenth of the articles contain ("kulturskole").
-
-The other signals (top score, margin, unknown words, gap) are computed and
-kept for tuning; their coefficients are 0. See knowledge/README.md.
+* it asks an amount or a date the article does not hold, or a person or
+  contact details;
+* it is one bare keyword that a tenth of the articles contain
+  ("kulturskole"): its confidence is capped at ``VAGUE_CONFIDENCE``.
 
 Answer when the confidence reaches ``answer_threshold``; suggest the closest
 articles when it reaches ``suggest_threshold``; escalate below.

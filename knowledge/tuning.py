@@ -3,8 +3,8 @@
 Run ``python -m knowledge.tuning [--kb DIR] [--cases FILE ...]``. Uses only
 what it is given: the articles' own sample questions (leave-one-out: each
 sample question is asked of a base built *without* it) and the dev question
-sets (by default tests/data/kb_dev_a.jsonl and kb_dev_b.jsonl). It never
-reads a held-out set. It prints the chosen constants; they are copied by
+sets (by default tests/data/kb_dev_a.jsonl, kb_dev_b.jsonl, kb_dev_c.jsonl). It
+never reads a held-out set. It prints the chosen constants; they are copied by
 hand into ``retrieval.py`` and documented in ``knowledge/README.md``.
 """
 
