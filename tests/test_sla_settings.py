@@ -164,3 +164,34 @@ async def test_without_the_pause_a_question_back_does_not_stop_the_clock(sqlite_
         assert (await the_ticket(bot)).deadline_at == utc(2026, 11, 27, 12, 0)
     finally:
         await bot.close()
+
+
+@pytest.mark.asyncio
+async def test_under_business_hours_the_card_counts_working_time(sqlite_url, slack_api, connector, clock) -> None:
+    # Friday 27 November 15:59 in Oslo: the deadline is Monday 7 December 15:59 (48 working hours,
+    # ten days of real time). The card counts what the promise counts: working hours.
+    clock.set(utc(2026, 11, 27, 14, 59))
+    bot = await desk(sqlite_url, slack_api, connector, clock, SLA_CALENDAR="business")
+    try:
+        await bot.slack_dm(UNKNOWN, user="U100")
+        await bot.settle()
+
+        def heading() -> str:
+            ts = next(c.ts for c in bot.slack.named("chat.postMessage") if c.args["channel"] == ADVISERS)
+            calls = [c for c in bot.slack.to_channel(ADVISERS) if (c.method == "chat.update" and c.args.get("ts") == ts)
+                     or (c.method == "chat.postMessage" and c.ts == ts)]
+            return calls[-1].args["blocks"][0]["text"]["text"]
+
+        assert heading() == "🟢 #1001 · Åpen · frist man. 07.12 kl. 15:59 (48 t arbeidstid igjen)"
+        # Friday 4 December 15:59: 8 working hours left (1 min on Friday, 7 h 59 min on Monday), 72
+        # real hours: the 8-hour reminder, and the card turns orange.
+        await sweep_at(bot, clock, utc(2026, 12, 4, 14, 59))
+        assert "fristen går ut om 8 arbeidstimer" in reminders(bot)[-1]
+        assert heading() == "🟠 #1001 · Åpen · frist man. 07.12 kl. 15:59 (8 t arbeidstid igjen)"
+        # Monday 13:59: 2 working hours left; the card is already orange and stays so.
+        await sweep_at(bot, clock, utc(2026, 12, 7, 12, 59))
+        assert heading().startswith("🟠 #1001 · Åpen · frist man. 07.12 kl. 15:59")
+        await sweep_at(bot, clock, utc(2026, 12, 7, 14, 59, 5))
+        assert heading().startswith("🔴 #1001 · Åpen · frist man. 07.12 kl. 15:59")
+    finally:
+        await bot.close()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.core.context import Context
 from bot.core.model import Block, Button, Form, Message, Place, buttons, fields, heading, markdown, note, plain, select
 from bot.core.tables import Ticket, TicketEvent
+from handlers.sla.calendar import calendar_for
 from handlers.timefmt import duration, long_datetime, short_datetime
 
 ICONS = {"open": "🟢", "claimed": "🟡", "answered": "🔵", "resolved": "✅", "withdrawn": "⚪"}
@@ -40,9 +43,15 @@ def _icon(ctx: Context, ticket: Ticket) -> str:
         return ICONS[ticket.status]  # the clock stands still while the asker is asked
     if ticket.breached_at is not None or ticket.deadline_at <= ctx.now():
         return BREACHED_ICON if ticket.first_answer_at is None else ICONS[ticket.status]
-    if ticket.first_answer_at is None and (ticket.deadline_at - ctx.now()).total_seconds() <= WARN_BEFORE_HOURS * 3600:
+    if ticket.first_answer_at is None and _counted_left(ctx, ticket) <= WARN_BEFORE_HOURS * 3600:
         return WARNING_ICON
     return ICONS[ticket.status]
+
+
+def _counted_left(ctx: Context, ticket: Ticket) -> float:
+    """Seconds left to the deadline as the promise counts them: real time, or working time on
+    the business calendar (so that the card agrees with the reminders)."""
+    return calendar_for(ctx.settings).between(ctx.now(), ticket.deadline_at)
 
 
 def _history_line(ctx: Context, event: TicketEvent) -> str:
@@ -59,8 +68,11 @@ def adviser_card(ctx: Context, ticket: Ticket, history: list[TicketEvent], advis
         title = ctx.t("card.heading_closed", icon=_icon(ctx, ticket), number=number, status=status)
     else:
         left = ticket.deadline_at - ctx.now()
-        left_text = (ctx.t("card.left", duration=duration(left)) if left.total_seconds() > 0
-                     else ctx.t("card.overdue", duration=duration(-left)))
+        if left.total_seconds() > 0:
+            key = "sla.card.left_business" if ctx.settings.sla_calendar == "business" else "card.left"
+            left_text = ctx.t(key, duration=duration(timedelta(seconds=_counted_left(ctx, ticket))))
+        else:
+            left_text = ctx.t("card.overdue", duration=duration(-left))
         if ticket.first_answer_at is not None:
             left_text = ctx.t("card.status.answered", name=ticket.assignee_name or "?").lower()
         elif ticket.paused_at is not None:

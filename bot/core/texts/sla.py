@@ -54,6 +54,7 @@ NB: dict[str, str] = {
     "sla.ask.echo_no_pause": "❓ {name} spurte spørreren:",
     "sla.card.paused": "⏸ Fristen står stille: venter på svar fra spørreren (siden {since}).",
     "sla.card.paused_left": "fristen står stille",
+    "sla.card.left_business": "{duration} arbeidstid igjen",
     "history.asked": "{time} {actor} spurte spørreren",
     "history.resumed": "{time} fristen løper igjen",
 }
@@ -107,6 +108,7 @@ NN: dict[str, str] = {
     "sla.ask.echo_no_pause": "❓ {name} spurde spørjaren:",
     "sla.card.paused": "⏸ Fristen står still: ventar på svar frå spørjaren (sidan {since}).",
     "sla.card.paused_left": "fristen står still",
+    "sla.card.left_business": "{duration} arbeidstid att",
     "history.asked": "{time} {actor} spurde spørjaren",
     "history.resumed": "{time} fristen går igjen",
 }
