@@ -76,9 +76,9 @@ __all__ = [
 ]
 
 #: Answer when confidence ≥ this (see knowledge/README.md, "Thresholds").
-DEFAULT_ANSWER_THRESHOLD = 0.724
+DEFAULT_ANSWER_THRESHOLD = 0.879
 #: Suggest articles when confidence ≥ this, else escalate to an adviser.
-DEFAULT_SUGGEST_THRESHOLD = 0.05
+DEFAULT_SUGGEST_THRESHOLD = 0.15
 
 VIEWS = ("qc", "qw", "hc", "hw", "bw")
 #: Weights of the five cosines in the article score (same order as VIEWS).

@@ -24,9 +24,12 @@ from .retrieval import FIELD_WEIGHTS, SIGNALS, VAGUE_CONFIDENCE, VIEWS, Knowledg
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SETS = [ROOT / f"tests/data/kb_dev_{k}.jsonl" for k in "abc"]
 #: Room kept below the brief's limits (5 % false, 2 % wrong) when the answer
-#: threshold is read off the out-of-fold confidences.
-MAX_FALSE = 0.04
-MAX_WRONG = 0.015
+#: threshold is read off the out-of-fold confidences: half of each. Sets
+#: written by different hands disagree far more than folds of one set do
+#: (fitted without kb_dev_b, the model answered 27 % of kb_dev_b's out-of-scope
+#: questions), and a wrong answer is worse than a ticket.
+MAX_FALSE = 0.025
+MAX_WRONG = 0.01
 #: The out-of-scope questions of these sets are near misses written by
 #: another hand than kb_dev_c's; they are the best stand-in for an unseen
 #: set, so the threshold must also keep *their* false-answer rate below this.
