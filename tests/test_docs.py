@@ -229,3 +229,10 @@ def test_teams_manifest_offers_the_bot_everywhere_it_answers() -> None:
     assert "https://YOUR-HOST/api/messages" in section
     for setting in ("MicrosoftAppId", "MicrosoftAppPassword", "MicrosoftAppTenantId"):
         assert setting in section
+
+
+def test_the_tuned_thresholds_in_the_table_are_the_shipped_ones() -> None:
+    from knowledge.retrieval import DEFAULT_ANSWER_THRESHOLD, DEFAULT_SUGGEST_THRESHOLD
+
+    assert CONFIG_ROWS["KB_ANSWER_THRESHOLD"][1] == f"(tuned, {DEFAULT_ANSWER_THRESHOLD:g})"
+    assert CONFIG_ROWS["KB_SUGGEST_THRESHOLD"][1] == f"(tuned, {DEFAULT_SUGGEST_THRESHOLD:g})"
