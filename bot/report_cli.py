@@ -142,6 +142,7 @@ def tickets(
     """The tickets opened from --from to --to as CSV: one row per ticket."""
     from handlers.digest.export import CsvStyle, tickets_csv
     from handlers.digest.period import between
+    from handlers.sla.calendar import calendar_for
 
     from bot.cli import settings_or_exit  # lazy: bot.cli mounts this module
 
@@ -154,7 +155,7 @@ def tickets(
         async with services.db.session() as session:
             return await tickets_csv(
                 session, period, tz=settings.tz, lang=settings.language, now=now, workspace=workspace,
-                names=settings.workspace_name_map, with_text=with_text,
+                names=settings.workspace_name_map, with_text=with_text, calendar=calendar_for(settings),
                 style=CsvStyle.plain() if plain_csv else CsvStyle(),
             )
 

@@ -168,3 +168,29 @@ def test_the_history_module_has_no_hidden_clock() -> None:
     # The expected values above assume Oslo is UTC+1 for the whole of November 2026.
     assert all(datetime(2026, 11, d, 12, tzinfo=OSLO).utcoffset() == timedelta(hours=1) for d in range(15, 31))
     assert Path(__file__).with_name("digest_history.py").exists()
+
+
+@pytest.mark.asyncio
+async def test_time_to_first_answer_on_the_business_calendar(sqlite_url: str) -> None:
+    """With SLA_CALENDAR=business the paused time is stored in working seconds, so the time to
+    first answer is counted in working time too. Opened Monday 23.11 09:00 in Oslo, paused 10:00
+    until Tuesday 10:00 (6 + 2 = 8 working hours), answered Tuesday 11:00: 7 + 3 = 10 working
+    hours since opening, less 8 paused: 2 hours (26 real hours less 8 would say 18)."""
+    from bot.core.config import load_settings
+    from bot.core.tables import Ticket
+    from handlers.sla.calendar import calendar_for
+
+    db = Database(sqlite_url)
+    await db.upgrade()
+    created = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
+    async with db.session() as session:
+        session.add(Ticket(status="answered", created_at=created, updated_at=created, platform="slack",
+                           workspace="T0001", asker_name="Kari", deadline_at=datetime(2026, 12, 3, 8, tzinfo=timezone.utc),
+                           first_answer_at=datetime(2026, 11, 24, 10, 0, tzinfo=timezone.utc), paused_seconds=8 * 3600,
+                           assignee_key="slack:T0001:UOLA", assignee_name="Ola Rådgiver"))
+    business = calendar_for(load_settings(DATABASE_URL=sqlite_url, SLA_CALENDAR="business"))
+    async with db.session() as session:
+        report = await build_report(session, week_before(NOW, OSLO), now=NOW, tz=OSLO, calendar=business)
+    await db.dispose()
+    assert report.promise.answered == 1
+    assert report.promise.median_seconds == report.promise.p90_seconds == 2 * 3600

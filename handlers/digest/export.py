@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.catalogue import t
 from bot.core.tables import Ticket
+from handlers.sla.calendar import SlaCalendar
 
 from .period import Period
 from .report import Report, _TicketRow
@@ -87,8 +88,10 @@ def report_csv(report: Report, lang: str, style: CsvStyle) -> str:
 async def tickets_csv(
     session: AsyncSession, period: Period, *, tz: ZoneInfo, lang: str, now: datetime, style: CsvStyle,
     workspace: str | None = None, names: dict[str, str] | None = None, with_text: bool = False,
+    calendar: SlaCalendar | None = None,
 ) -> str:
-    """One row per ticket opened in the period."""
+    """One row per ticket opened in the period (time to first answer on the SLA calendar, as in
+    the digest)."""
     query = (
         select(Ticket)
         .where(Ticket.created_at >= period.start, Ticket.created_at < period.end)
@@ -113,7 +116,7 @@ async def tickets_csv(
         cells = [
             str(ticket.number), names.get(ticket.workspace, ticket.workspace), ticket.platform, ticket.status,
             when(ticket.created_at), when(ticket.deadline_at), when(ticket.first_answer_at),
-            style.number(row.answer_seconds() / 3600 if ticket.first_answer_at else None),
+            style.number(row.answer_seconds(calendar) / 3600 if ticket.first_answer_at else None),
             (yes if kept else no) if decided else "", yes if breached else no,
             ticket.assignee_name, ticket.topic or "", ticket.route, when(ticket.resolved_at), when(ticket.closed_at),
             ticket.origin,

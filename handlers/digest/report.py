@@ -11,7 +11,8 @@ Definitions (the README of the numbers; tests compute each one by hand):
   unanswered at the deadline. Tickets closed (withdrawn, resolved) before their deadline without
   an answer count as neither. share = kept / (kept + breached).
 - time to first answer (median, 90th percentile by nearest rank): over tickets first answered
-  in the period; time paused (waiting for the asker) does not count.
+  in the period; time paused (waiting for the asker) does not count. Counted on the SLA
+  calendar: working time when SLA_CALENDAR=business (the paused time is stored that way).
 - open now: tickets waiting for an adviser (open or claimed) at `now`; at risk: of those, not
   yet answered and due in the next 24 hours; overdue: not yet answered and past the deadline.
 - handled per adviser: tickets the adviser answered in the period; open per adviser: tickets
@@ -32,6 +33,7 @@ from sqlalchemy import String, case, distinct, func, or_, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.tables import Question, Ticket, TicketEvent
+from handlers.sla.calendar import SlaCalendar
 
 from . import gaps as gap_groups
 from .period import Period
@@ -190,9 +192,15 @@ class _TicketRow:
             return False  # withdrawn or closed in time, no promise left to keep
         return self.deadline_at <= now
 
-    def answer_seconds(self) -> float:
+    def answer_seconds(self, calendar: SlaCalendar | None = None) -> float:
+        """Time to the first answer, less the time paused. paused_seconds is counted on the SLA
+        calendar (working seconds on the business calendar), so the elapsed time is too."""
         assert self.first_answer_at is not None
-        return max(0.0, (self.first_answer_at - self.created_at).total_seconds() - (self.paused_seconds or 0.0))
+        if calendar is None or not calendar.business:
+            elapsed = (self.first_answer_at - self.created_at).total_seconds()
+        else:
+            elapsed = calendar.between(self.created_at, self.first_answer_at)
+        return max(0.0, elapsed - (self.paused_seconds or 0.0))
 
 
 async def build_report(
@@ -204,7 +212,10 @@ async def build_report(
     workspace: str | None = None,
     top: int = 5,
     gap_count: int = 5,
+    calendar: SlaCalendar | None = None,
 ) -> Report:
+    """The digest's numbers. calendar: the SLA calendar (settings), for the time to first answer;
+    None counts real time."""
     previous = period.previous(tz)
     report = Report(period=period, previous=previous, now=now, workspace=workspace)
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
@@ -212,7 +223,7 @@ async def build_report(
     await _questions(session, report, workspace, top)
     report.gaps = gap_groups.group(await _unanswered_texts(session, period, workspace), limit=gap_count)
     tickets = await _tickets(session, previous.start, period.end, workspace, dialect)
-    _ticket_numbers(report, tickets)
+    _ticket_numbers(report, tickets, calendar)
     await _ticket_events(session, report, workspace)
     await _advisers(session, report, tickets, workspace)
     await _series(session, report, tickets, tz, dialect, workspace)
@@ -310,7 +321,7 @@ async def _tickets(
     return rows
 
 
-def _ticket_numbers(report: Report, tickets: list[_TicketRow]) -> None:
+def _ticket_numbers(report: Report, tickets: list[_TicketRow], calendar: SlaCalendar | None = None) -> None:
     period, previous, now = report.period, report.previous, report.now
     places = {line.workspace: line for line in report.municipalities}
     seconds: dict[bool, list[float]] = {True: [], False: []}
@@ -324,7 +335,7 @@ def _ticket_numbers(report: Report, tickets: list[_TicketRow]) -> None:
                     places.setdefault(ticket.workspace, MunicipalityLine(ticket.workspace)).tickets += 1
             if ticket.first_answer_at is not None and span.start <= ticket.first_answer_at < span.end:
                 activity.tickets_answered += 1
-                seconds[is_current].append(ticket.answer_seconds())
+                seconds[is_current].append(ticket.answer_seconds(calendar))
             if span.start <= ticket.deadline_at < span.end and ticket.deadline_at <= now:
                 if ticket.kept():
                     promise.kept += 1

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.context import Context, Services, system_context
 from bot.core.model import Message, Person, Place
 from bot.core.tables import DigestRun, UserRecord
+from handlers.sla.calendar import calendar_for
 
 from .period import Period
 from .report import Report, build_report
@@ -43,7 +44,8 @@ async def build(
 ) -> tuple[Report, Message, Message]:
     """The numbers, the digest message and the chart message."""
     settings = services.settings
-    report = await build_report(session, period, now=now or services.clock.now(), tz=settings.tz, workspace=workspace)
+    report = await build_report(session, period, now=now or services.clock.now(), tz=settings.tz, workspace=workspace,
+                                calendar=calendar_for(settings))
     look = look_for(services, lang)
     return report, digest_message(report, look), chart_message(report, look)
 
