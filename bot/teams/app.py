@@ -6,6 +6,7 @@ SDK (same Activity protocol) touches this package only.
 
 from __future__ import annotations
 
+import json
 import logging
 from types import SimpleNamespace
 from typing import Any
@@ -39,7 +40,51 @@ def build_adapter(settings: Settings) -> CloudAdapter:
         raise error
 
     adapter.on_turn_error = on_turn_error
+    _reuse_clients(adapter)
     return adapter
+
+
+def _reuse_clients(adapter: CloudAdapter, keep: int = 64) -> None:
+    """One connector client per (identity, service URL, audience) and one user-token client per
+    identity, kept for the life of the process, instead of new ones on every turn and every send:
+    building them costs ~4.6 ms and ~3.9 ms of CPU (msrest configuration, retry policies), more
+    than everything else a Teams message costs us (bench/load). botbuilder never closes them, and
+    their credentials refresh their own tokens, so keeping them changes nothing else."""
+    auth = adapter.bot_framework_authentication
+    create_factory = auth.create_connector_factory
+    create_user_token_client = auth.create_user_token_client
+    connectors: dict[tuple[str, str, str], Any] = {}
+    user_token_clients: dict[str, Any] = {}
+
+    def identity_key(identity: Any) -> str:
+        claims = getattr(identity, "claims", None) or {}
+        return json.dumps([bool(getattr(identity, "is_authenticated", False)), claims], sort_keys=True, default=str)
+
+    class ReusingFactory:
+        def __init__(self, identity: Any) -> None:
+            self.key = identity_key(identity)
+            self.factory = create_factory(identity)
+
+        async def create(self, service_url: str, audience: str | None = None) -> Any:
+            key = (self.key, service_url or "", audience or "")
+            client = connectors.get(key)
+            if client is None:
+                if len(connectors) >= keep:
+                    connectors.clear()
+                client = connectors[key] = await self.factory.create(service_url, audience)
+            return client
+
+    async def reusing_user_token_client(identity: Any, *args: Any, **kwargs: Any) -> Any:
+        key = identity_key(identity)
+        client = user_token_clients.get(key)
+        if client is None:
+            if len(user_token_clients) >= keep:
+                user_token_clients.clear()
+            client = user_token_clients[key] = await create_user_token_client(identity, *args, **kwargs)
+        return client
+
+    auth.create_connector_factory = ReusingFactory  # type: ignore[method-assign]
+    auth.create_user_token_client = reusing_user_token_client  # type: ignore[method-assign]
 
 
 class BadActivity(Exception):
