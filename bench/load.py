@@ -11,13 +11,23 @@ at rising open-loop rates, each for --seconds; every event is its own user in it
 "handled exactly once" is checkable: one question row per event, one reply per DM in the fake
 API's record, one advisers' card per ticket, nothing left in the inbox or the outbox. Ack latency
 is measured from the moment a request was due (not sent), so a stalled server cannot hide.
-A rate is sustained if p99 ack < 100 ms, no request failed, and the backlog (handling and
-delivery) is cleared within a quarter of the window after the last request.
+Two verdicts per rate:
+  acked    p99 ack < 100 ms, no request failed, and once the backlog is worked off (up to
+           --drain-cap seconds after the last request) every question was handled exactly once;
+  kept up  the same, and the backlog (handling and delivery) was cleared within a quarter of the
+           window: the handling keeps pace with the arrivals, not only the acks.
+The ladder climbs while a rate is acked. Before it, a warm-up (not measured) lets the first-use
+costs pass (auth.test, statement caches, the connection pools).
 
-In the same run a bare aiohttp endpoint (a subprocess that only returns 200) gets the same
-ladder, and the ratio of the sustained rates is printed. PostgreSQL databases are created with a
-random name on 127.0.0.1:5432 and dropped after. --profile records the serve process with
-py-spy at the target rate (py-spy must be on PATH) and prints where the time goes.
+Beside every rate: the load average and the CPU that other processes on the machine used during
+the window (from /proc/stat, minus serve and this process), in cores: the figures are only as
+good as the CPU that was left for them.
+
+In the same run a bare aiohttp endpoint (a subprocess that only returns 200) gets its own ladder
+(doubling from the first rate, --bare-seconds a window, until p99 ≥ 100 ms), and the ratio of the
+sustained rates is printed. PostgreSQL databases are created with a random name on
+127.0.0.1:5432 and dropped after. --profile records the serve process with py-spy at every rate
+(py-spy must be on PATH; it is not a project dependency) and prints where the time goes.
 """
 
 from __future__ import annotations
@@ -155,6 +165,37 @@ def cpu_seconds(pid: int, part: str = "both") -> float:
         return ticks / os.sysconf("SC_CLK_TCK")
     except (OSError, IndexError, ValueError):
         return float("nan")
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all processes on the machine spent busy so far (/proc/stat, all cores)."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+        return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
+class Contention:
+    """How much CPU other processes took during a window: machine busy minus serve and us, in cores."""
+
+    def __init__(self, serve_pid: int) -> None:
+        self.pid = serve_pid
+        self.started = time.perf_counter()
+        self.machine = machine_busy_seconds()
+        self.serve = cpu_seconds(serve_pid) if serve_pid else 0.0
+        self.own = time.process_time()
+        self.load = os.getloadavg()[0]
+
+    def others_cores(self) -> float:
+        elapsed = max(time.perf_counter() - self.started, 1e-9)
+        serve = (cpu_seconds(self.pid) - self.serve) if self.pid else 0.0
+        others = machine_busy_seconds() - self.machine - serve - (time.process_time() - self.own)
+        return max(0.0, others) / elapsed
+
+    def describe(self) -> str:
+        return f"load {self.load:4.1f}, others {self.others_cores():3.1f} of {os.cpu_count()} cores"
 
 
 def serve_env(database_url: str, slack: FakeSlackApi, **extra: str) -> dict[str, str]:
@@ -314,60 +355,75 @@ def teams_replies(connector: FakeConnector, prefix: str) -> Counter:
 @dataclass
 class StepResult:
     window: Window
-    drain_s: float | None
+    drain_s: float | None  # seconds after the last request until the backlog was cleared (None: not within the cap)
+    drain_limit: float  # "kept up" if cleared within this
     outcome: Outcome | None
     cpu_ms: float = float("nan")  # serve's CPU per event, handling and delivery included
     sys_ms: float = float("nan")  # of which in the kernel (mostly loopback sockets)
+    contention: str = ""
 
     @property
-    def passed(self) -> bool:
+    def acked(self) -> bool:
+        """p99 ack under the limit, nothing failed, and every question handled exactly once in the end."""
         return (self.window.p(0.99) < P99_LIMIT_MS and not self.window.failures and self.drain_s is not None
                 and self.outcome is not None and self.outcome.ok(self.window.sent))
+
+    @property
+    def kept_up(self) -> bool:
+        return self.acked and self.drain_s is not None and self.drain_s <= self.drain_limit
 
 
 def row(label: str, result: StepResult) -> str:
     w = result.window
     fails = ",".join(f"{k}:{v}" for k, v in w.failures.items()) or "-"
-    drain = f"{result.drain_s:5.1f}s" if result.drain_s is not None else "  n/a"
+    drain = f"{result.drain_s:5.1f}s" if result.drain_s is not None else " >cap"
     once = "yes" if result.outcome and result.outcome.ok(w.sent) else f"NO {result.outcome.detail if result.outcome else ''}"
-    return (f"  {label:<18} {w.rate:>5}/s  sent {w.sent:>6}  p50 {w.p(0.5):7.1f}  p99 {w.p(0.99):7.1f}  "
-            f"max {max(w.latencies_ms or [0]):7.1f} ms  fail {fails:<10} drain {drain}  cpu {result.cpu_ms:5.1f} ms/ev (sys {result.sys_ms:4.1f})  once {once}  "
-            f"{'PASS' if result.passed else 'FAIL'}")
+    verdict = "kept up" if result.kept_up else "acked" if result.acked else "FAIL"
+    return (f"  {label:<15} {w.rate:>4}/s  sent {w.sent:>6}  ack p50 {w.p(0.5):6.1f}  p99 {w.p(0.99):7.1f}  "
+            f"max {max(w.latencies_ms or [0]):7.1f} ms  fail {fails:<8} drain {drain}  "
+            f"cpu {result.cpu_ms:5.1f} ms/ev (sys {result.sys_ms:3.1f})  once {once}  [{result.contention}]  {verdict}")
 
 
 async def ladder(platform: str, db_kind: str, rates: list[int], seconds: float, texts: list[str], tmp: Path,
-                 profile: bool) -> int:
-    """Climb the rates until one fails; the highest sustained rate."""
+                 profile: bool, drain_cap: float = 300.0) -> tuple[int, int]:
+    """Climb the rates until one is not acked; (highest rate acked, highest rate kept up)."""
     slack = await FakeSlackApi().start()
     connector = await FakeConnector().start()
     url = new_database(db_kind, tmp)
     serve = Serve(serve_env(url, slack), log=tmp / f"serve-{platform}-{db_kind}.log")
     db = Database(url)
-    best = 0
+    best = kept = 0
     try:
         await serve.start()
         print(f"\n{platform} on {db_kind}: serve pid {serve.process.pid if serve.process else '?'}, log {serve.log}")
+
+        def requests(step: str) -> tuple[Callable[[int], Request], str]:
+            if platform == "slack":
+                return (lambda i: slack_dm(step, i, texts[i % len(texts)])), f"Ev{step}"
+            return (lambda i: teams_message(step, i, texts[i % len(texts)], connector.url)), f"msg:a{step}"
+
+        async def drained_after(key_prefix: str, sent: int, timeout: float) -> float | None:
+            async def drained() -> bool:
+                questions, _, inbox, outbox = await db_counts(db, key_prefix)
+                return questions >= sent and inbox == 0 and outbox == 0
+            return await wait_until(drained, timeout=timeout)
+
+        # warm-up, not measured: auth.test, statement caches, pools, the first of everything
+        make, key_prefix = requests(uuid.uuid4().hex[:6])
+        warm = await open_loop(serve.url, 20, 3, make)
+        await drained_after(key_prefix, warm.sent, 60)
+
         for rate in rates:
             step = uuid.uuid4().hex[:6]
             since = len(slack.calls)
-            if platform == "slack":
-                make = lambda i, s=step: slack_dm(s, i, texts[i % len(texts)])  # noqa: E731
-                key_prefix = f"Ev{step}"
-            else:
-                make = lambda i, s=step: teams_message(s, i, texts[i % len(texts)], connector.url)  # noqa: E731
-                key_prefix = f"msg:a{step}"
+            make, key_prefix = requests(step)
             spy = start_profile(serve, rate, seconds, tmp, platform, db_kind) if profile else None
             pid = serve.process.pid if serve.process else 0
             cpu_before, sys_before = cpu_seconds(pid), cpu_seconds(pid, "system")
+            contention = Contention(pid)
             window = await open_loop(serve.url, rate, seconds, make)
-
-            async def drained() -> bool:
-                questions, _, inbox, outbox = await db_counts(db, key_prefix)
-                return questions >= window.sent and inbox == 0 and outbox == 0
-
-            drain = await wait_until(drained, timeout=max(5.0, seconds / 4))
-            if drain is None:
-                await wait_until(drained, timeout=120)  # let it finish before checking (and the next rate)
+            others = contention.describe()  # the window only, not the drain
+            drain = await drained_after(key_prefix, window.sent, drain_cap)
             questions, tickets, inbox, outbox = await db_counts(db, key_prefix)
             if platform == "slack":
                 replies = slack_replies(slack, "D" + step.upper())
@@ -376,24 +432,27 @@ async def ladder(platform: str, db_kind: str, rates: list[int], seconds: float, 
             twice = sum(1 for n in replies.values() if n > 1)
             outcome = Outcome(questions, tickets, len(replies) == window.sent and twice == 0, cards_for(slack, since),
                               inbox, outbox, f"(replies {len(replies)}/{window.sent}, doubled {twice})")
-            result = StepResult(window, drain, outcome, 1000 * (cpu_seconds(pid) - cpu_before) / max(window.sent, 1),
-                                1000 * (cpu_seconds(pid, "system") - sys_before) / max(window.sent, 1))
+            result = StepResult(window, drain, max(5.0, seconds / 4), outcome,
+                                1000 * (cpu_seconds(pid) - cpu_before) / max(window.sent, 1),
+                                1000 * (cpu_seconds(pid, "system") - sys_before) / max(window.sent, 1), others)
             print(row(f"{platform}/{db_kind}", result), flush=True)
             if spy is not None:
                 finish_profile(spy)
-            if not result.passed:
+            if not result.acked:
                 break
             best = rate
+            if result.kept_up:
+                kept = rate
     finally:
         await serve.stop()
         await db.dispose()
         await slack.stop()
         await connector.stop()
         drop_database(url)
-    return best
+    return best, kept
 
 
-async def bare_ladder(rates: list[int], seconds: float) -> int:
+async def bare_ladder(first: int, seconds: float, highest: int = 6400) -> int:
     port = free_port()
     process = subprocess.Popen([sys.executable, "-c", BARE_SERVER, str(port)], cwd=ROOT)
     best = 0
@@ -409,14 +468,17 @@ async def bare_ladder(rates: list[int], seconds: float) -> int:
                     await asyncio.sleep(0.1)
         print("\nbare aiohttp endpoint (returns 200, nothing else):")
         body = slack_dm("bare", 0, "hva er breddeprogrammet")
-        for rate in rates:
+        rate = first
+        while rate <= highest:
+            contention = Contention(process.pid)
             window = await open_loop(url, rate, seconds, lambda i: body)
             passed = window.p(0.99) < P99_LIMIT_MS and not window.failures
-            print(f"  {'bare':<18} {rate:>5}/s  sent {window.sent:>6}  p50 {window.p(0.5):7.1f}  p99 {window.p(0.99):7.1f}  "
-                  f"{'PASS' if passed else 'FAIL'}", flush=True)
+            print(f"  {'bare':<15} {rate:>4}/s  sent {window.sent:>6}  ack p50 {window.p(0.5):6.1f}  p99 {window.p(0.99):7.1f}  "
+                  f"[{contention.describe()}]  {'PASS' if passed else 'FAIL'}", flush=True)
             if not passed:
                 break
             best = rate
+            rate *= 2
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -497,28 +559,32 @@ async def main() -> None:
     parser.add_argument("--db", default="sqlite,postgres")
     parser.add_argument("--platform", default="slack,teams")
     parser.add_argument("--no-bare", action="store_true")
+    parser.add_argument("--bare-seconds", type=float, default=20.0, help="window of each bare endpoint rate (default 20)")
+    parser.add_argument("--drain-cap", type=float, default=300.0,
+                        help="seconds to wait for a backlog to clear before the next rate (default 300)")
     parser.add_argument("--profile", action="store_true", help="py-spy the serve process at every rate (py-spy on PATH)")
     args = parser.parse_args()
     rates = [int(r) for r in args.rates.split(",")]
     texts = questions()
-    print(f"kulturbot load: {machine()}; {len(texts)} held-out questions; window {args.seconds:g} s per rate; "
-          f"pass = p99 ack < {P99_LIMIT_MS:g} ms, no failed request, every question handled once, backlog "
-          f"cleared within {max(5.0, args.seconds / 4):g} s")
-    results: dict[tuple[str, str], int] = {}
+    print(f"kulturbot load: {machine()}; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
+          f"{len(texts)} held-out questions; window {args.seconds:g} s per rate; acked = p99 ack < {P99_LIMIT_MS:g} ms, "
+          f"no failed request, every question handled exactly once in the end; kept up = also the backlog cleared "
+          f"within {max(5.0, args.seconds / 4):g} s")
+    results: dict[tuple[str, str], tuple[int, int]] = {}
     with tempfile.TemporaryDirectory(prefix="kulturbot-load-") as tmp_dir:
         tmp = Path(tmp_dir)
         for platform in args.platform.split(","):
             for db_kind in args.db.split(","):
-                results[(platform, db_kind)] = await ladder(platform, db_kind, rates, args.seconds, texts, tmp, args.profile)
-        bare = 0 if args.no_bare else await bare_ladder(rates, args.seconds)
-    print("\nhighest sustained rate (target 200/s on one process):")
-    for (platform, db_kind), best in results.items():
-        verdict = "MET" if best >= TARGET_RATE else "MISSED"
-        ratio = f"{best / bare:.2f} of the bare endpoint's {bare}/s" if bare else ""
-        print(f"  {platform:<6} {db_kind:<9} {best:>5}/s  {verdict}  {ratio}")
+                results[(platform, db_kind)] = await ladder(platform, db_kind, rates, args.seconds, texts, tmp,
+                                                            args.profile, args.drain_cap)
+        bare = 0 if args.no_bare else await bare_ladder(rates[0], args.bare_seconds)
+    print(f"\nhighest sustained rate, {args.seconds:g} s a rate (target {TARGET_RATE}/s on one process):")
+    for (platform, db_kind), (best, kept) in results.items():
+        verdict = "MET" if kept >= TARGET_RATE else "acks only" if best >= TARGET_RATE else "MISSED"
+        ratio = f"{best / bare:.3f} of the bare endpoint's {bare}/s" if bare else ""
+        print(f"  {platform:<6} {db_kind:<9} acked {best:>4}/s, kept up {kept:>4}/s  {verdict}  {ratio}")
     if bare:
-        print(f"  (the bare endpoint sustained every rate tried up to {bare}/s: past that the load generator, "
-              "which shares the machine, is the limit)")
+        print(f"  (bare aiohttp endpoint: {bare}/s with p99 < {P99_LIMIT_MS:g} ms, load generator on the same machine)")
 
 
 if __name__ == "__main__":
