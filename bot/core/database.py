@@ -146,7 +146,11 @@ class DriverInsert:
         for name in self.order:
             process = self.processors[name]
             args.append(process(values[name]) if process is not None else values[name])
-        async with self.db._turn(urgent), self.db.engine.connect() as conn:
+        # SQLite has one writer: the insert takes its turn (urgent first). PostgreSQL needs none: one
+        # short statement that crowds nothing, and it would otherwise wait for a handler's whole unit
+        # of work to end whenever PG_TURNS of them are in flight.
+        turn = self.db._turn(urgent) if self.db.is_sqlite else contextlib.nullcontext()
+        async with turn, self.db.engine.connect() as conn:
             driver = (await conn.get_raw_connection()).driver_connection
             try:
                 if self.db.is_sqlite:
