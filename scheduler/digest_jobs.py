@@ -3,7 +3,8 @@
 
 The job works out the latest scheduled moment from the clock, not from the trigger, so a
 catch-up run (every CATCH_UP_EVERY seconds) sends a digest missed while the service was down,
-up to CATCH_UP after its time. What was sent is in the database (DigestRun): a restart, a
+up to CATCH_UP[kind] after its time (a weekly digest is still worth reading on Wednesday, a
+daily one not the next evening). What was sent is in the database (DigestRun): a restart, a
 second instance or the catch-up run never sends a period twice.
 """
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from scheduler.runner import Scheduler
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-CATCH_UP = timedelta(hours=12)
+CATCH_UP = {"weekly": timedelta(days=3), "daily": timedelta(hours=12)}
 CATCH_UP_EVERY = 900.0
 KINDS: dict[str, tuple[str, Callable[[datetime, ZoneInfo], Period]]] = {
     "weekly": ("mon", week_before),
@@ -77,7 +78,7 @@ async def run(runtime: "Runtime", kind: str) -> int:
     now = services.clock.now()
     default_days, period_of = KINDS[kind]
     moment = latest_run(schedule, default_days, now, tz)
-    if moment is None or now - moment > CATCH_UP:
+    if moment is None or now - moment > CATCH_UP[kind]:
         return 0
     async with services.db.session() as session:
         sent = await send_scheduled(services, session, kind, period_of(moment, tz))

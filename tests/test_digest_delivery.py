@@ -106,11 +106,44 @@ async def test_each_period_goes_to_each_manager_once(desk: BotUnderTest, slack_a
         keys = sorted((await session.execute(select(DigestRun.key))).scalars())
     assert keys == ["weekly:2026-11-23:channel:slack:CMGR", "weekly:2026-11-23:dm:slack:UMGR"]
 
-    # too late to catch up (more than 12 h after Monday 08:00); the next Monday is a new period
+    # later the same day: already sent; the next Monday is a new period
     clock.set(NOW.replace(hour=20))
     assert await digest_jobs.run(desk.runtime, "weekly") == 0
     clock.set(NOW + timedelta(days=7))
     assert await digest_jobs.run(desk.runtime, "weekly") == 2
+
+
+@pytest.mark.asyncio
+async def test_a_weekly_digest_missed_during_downtime_is_caught_up_until_wednesday(slack_api, sqlite_url, connector,
+                                                                                  clock) -> None:
+    # The service was down over Monday 08:00 and comes back on Tuesday at 10:00: the first
+    # catch-up run sends last week's digest; a second run sends nothing more.
+    bot = await managed_bot(sqlite_url, slack_api, connector, clock)
+    try:
+        await seed(bot.runtime.services.db)
+        clock.set(NOW + timedelta(days=1, hours=2))
+        await digest_jobs.catch_up(bot.runtime)
+        await digest_jobs.catch_up(bot.runtime)
+        await bot.settle()
+        assert len(slack_api.named("chat.postMessage")) == 2  # the manager's DM and the managers' channel
+        async with bot.runtime.services.db.session() as session:
+            keys = sorted((await session.execute(select(DigestRun.key))).scalars())
+        assert keys == ["weekly:2026-11-23:channel:slack:CMGR", "weekly:2026-11-23:dm:slack:UMGR"]
+    finally:
+        await bot.close()
+
+
+@pytest.mark.asyncio
+async def test_a_weekly_digest_older_than_three_days_is_not_sent_late(slack_api, sqlite_url, connector, clock) -> None:
+    bot = await managed_bot(sqlite_url, slack_api, connector, clock)
+    try:
+        clock.set(NOW + timedelta(days=3, minutes=1))  # back on Thursday: last week's digest is stale
+        assert await digest_jobs.run(bot.runtime, "weekly") == 0
+        await digest_jobs.catch_up(bot.runtime)
+        await bot.settle()
+        assert slack_api.named("chat.postMessage") == []
+    finally:
+        await bot.close()
 
 
 @pytest.mark.asyncio
