@@ -9,11 +9,16 @@ breaks the 48-hour promise, while a rare repeated line does not.
 Messages in one lane (a conversation, a card) go out in order; a lane whose head waits for a
 retry holds back only that lane.
 
+An attempt that ends unrecorded (the process killed between the platform's acceptance and the
+mark, or a lease that ran out) leaves the row marked IN_FLIGHT; the next claim sees that and,
+where the port can look (Slack: each message carries its row's key as metadata), first asks
+whether the message is already there: then it is recorded as sent, not posted twice.
+
 A platform that fails as a whole (429 with Retry-After, 5xx, timeouts: DeliveryError.outage)
 holds back every send to it: after the wait, one message goes as a probe; while it fails the
-wait grows (Retry-After, or doubling up to a minute), and once it goes through, every message
-that waited is due at once. A ten-minute outage then costs about one call per wait, not one per
-queued message, and nothing waits longer than a minute after recovery.
+wait grows (Retry-After, or doubling up to a minute), and once it goes through, the messages it
+held back go at once (a message that failed itself waits its own Retry-After or at most a
+minute). A ten-minute outage then costs about one call per wait, not one per queued message.
 """
 
 from __future__ import annotations
@@ -25,19 +30,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .clock import Clock
 from .database import Database
 from .model import Message, MessageRef, Person, Place
-from .port import ChatPort, DeliveryError
+from .port import DELIVERY_KEY, ChatPort, DeliveryError
 from .tables import OutboxMessage, PostedCard
 
 log = logging.getLogger("kulturbot.outbox")
 
 MAX_BACKOFF_SECONDS = 600.0
 MAX_OUTAGE_WAIT_SECONDS = 60.0
+IN_FLIGHT = "in flight"  # last_error while an attempt is under way
+UNRECORDED = "an attempt ended unrecorded"  # ...and when the next claim finds it still so
 GIVE_UP_AFTER = timedelta(hours=24)
 
 
@@ -236,7 +243,9 @@ class Deliverer:
                     OutboxMessage.next_attempt_at <= now,
                     (OutboxMessage.lease_until.is_(None)) | (OutboxMessage.lease_until < now),  # type: ignore[union-attr]
                 )
-                .values(lease_until=now + self.lease, attempts=OutboxMessage.attempts + 1)
+                .values(lease_until=now + self.lease, attempts=OutboxMessage.attempts + 1,
+                        last_error=case((OutboxMessage.last_error.in_([IN_FLIGHT, UNRECORDED]), UNRECORDED),  # type: ignore[union-attr]
+                                        else_=IN_FLIGHT))
                 .returning(OutboxMessage)  # the claimed row itself: no second query
             )
             row = result.scalar_one_or_none()
@@ -274,13 +283,39 @@ class Deliverer:
     async def _send(self, port: ChatPort, row: OutboxMessage, posted: PostedCard | None) -> MessageRef | None:
         message = Message.from_json(row.payload)
         target = row.target
-        if row.op == "send":
-            place = _place(target["place"])
-            if target.get("thread_of"):
-                place = self._in_card_thread(place, target["thread_of"], posted)
-            return await port.send(place, message)
-        if row.op == "dm":
-            return await port.dm(Person(**target["person"]), message)
+        key = f"outbox:{row.id}"
+        token = DELIVERY_KEY.set(key)
+        try:
+            if row.op == "send":
+                place = _place(target["place"])
+                if target.get("thread_of"):
+                    place = self._in_card_thread(place, target["thread_of"], posted)
+                return await self._already_sent(port, row, place, key) or await port.send(place, message)
+            if row.op == "dm":
+                person = Person(**target["person"])
+                return await self._already_sent(port, row, person, key) or await port.dm(person, message)
+            return await self._send_other(port, row, posted, message, key)
+        finally:
+            DELIVERY_KEY.reset(token)
+
+    async def _already_sent(self, port: ChatPort, row: OutboxMessage, target: Place | Person, key: str) -> MessageRef | None:
+        """After an unrecorded attempt: the message, if the platform already has it."""
+        find = getattr(port, "find_sent", None)
+        if row.last_error != UNRECORDED or find is None:
+            return None
+        try:
+            found = await find(target, key, row.created_at)
+        except Exception as exc:  # noqa: BLE001 - cannot tell: send again (at least once)
+            log.warning("outbox %s to %s: could not look for an earlier attempt (%s); sending again",
+                        row.op, row.platform, type(exc).__name__)
+            return None
+        if found is not None:
+            log.info("outbox %s to %s: an earlier attempt had got through; recorded, not sent again", row.op, row.platform)
+        return found  # type: ignore[no-any-return]
+
+    async def _send_other(self, port: ChatPort, row: OutboxMessage, posted: PostedCard | None, message: Message,
+                          key: str) -> MessageRef | None:
+        target = row.target
         if row.op == "update":
             ref = _ref(target["ref"])
             await port.update(ref, message)
@@ -290,7 +325,8 @@ class Deliverer:
                 ref = _ref(posted.ref)
                 await port.update(ref, message)
                 return ref
-            return await port.send(_place(target["place"]), message)  # _sent records where it went
+            place = _place(target["place"])  # _sent records where it went
+            return await self._already_sent(port, row, place, key) or await port.send(place, message)
         raise DeliveryError(f"unknown outbox op {row.op}", permanent=True)
 
     def _in_card_thread(self, place: Place, card_key: str, posted: PostedCard | None) -> Place:
@@ -314,7 +350,7 @@ class Deliverer:
 
     async def _sent(self, row: OutboxMessage, ref: MessageRef | None, *, new_card: bool = False) -> None:
         """Mark the row sent; a card posted for the first time is recorded in the same transaction.
-        The first success after an outage ends it: every row that waited for the platform is due."""
+        The first success after an outage ends it: the rows it held back go in the next round."""
         recovered = self._outages.pop(row.platform, None) is not None
         if recovered:
             log.info("outbox: %s accepts messages again; sending what waited", row.platform)
@@ -335,14 +371,7 @@ class Deliverer:
                     ref=ref.to_json() if ref else None,
                 )
             )
-            if recovered:
-                await session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.platform == row.platform, OutboxMessage.status == "pending",
-                           OutboxMessage.next_attempt_at > self.clock.now())  # type: ignore[operator]
-                    .values(next_attempt_at=self.clock.now())
-                )
-        if recovered:
+        if recovered:  # what the outage held back is due (a row that failed keeps its own wait: Retry-After)
             self.wake()
 
     async def _failed(self, row: OutboxMessage, exc: DeliveryError) -> None:

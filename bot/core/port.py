@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+from datetime import datetime
 from typing import Protocol
 
 from .model import Message, MessageRef, Person, Place
+
+# The outbox row being sent ("outbox:<id>"), for ports that can tag a message with it (Slack
+# message metadata) and find it again after a crash (OutboxLookup).
+DELIVERY_KEY: ContextVar[str | None] = ContextVar("delivery_key", default=None)
 
 
 class DeliveryError(Exception):
@@ -35,6 +41,15 @@ class ChatPort(Protocol):
 
     async def dm(self, person: Person, message: Message) -> MessageRef:
         """Send a direct message to a person."""
+        ...
+
+
+class OutboxLookup(Protocol):
+    """A port that can tell whether a message tagged with DELIVERY_KEY was posted (Slack). The
+    outbox asks only when an earlier attempt ended unrecorded (a crash, an expired lease): then a
+    message Slack already has is recorded as sent instead of posted again."""
+
+    async def find_sent(self, target: Place | Person, key: str, since: datetime) -> MessageRef | None:
         ...
 
 

@@ -6,18 +6,20 @@ import asyncio
 import base64
 import logging
 from dataclasses import replace
+from datetime import datetime
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.model import Message, MessageRef, Person, Place
-from bot.core.port import DeliveryError
+from bot.core.port import DELIVERY_KEY, DeliveryError
 
 from .render import blocks, fallback_text, mrkdwn
 
 log = logging.getLogger("kulturbot.slack")
 
+METADATA_EVENT = "kulturbot_delivery"  # message metadata: the outbox row's key, never content
 PERMANENT_ERRORS = {
     "channel_not_found", "not_in_channel", "is_archived", "msg_too_long", "invalid_blocks",
     "invalid_auth", "account_inactive", "token_revoked", "no_permission", "cant_update_message",
@@ -48,6 +50,8 @@ class SlackPort:
         self._session = session
 
     async def _post(self, **kwargs: object) -> MessageRef:
+        if (key := DELIVERY_KEY.get()) is not None:  # so find_sent can tell, after a crash, that it went
+            kwargs["metadata"] = {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
         try:
             response = await self.client.chat_postMessage(**kwargs)  # type: ignore[arg-type]
         except Exception as exc:  # noqa: BLE001 - translated for the outbox
@@ -97,6 +101,34 @@ class SlackPort:
             if self._session is None:
                 await session.close()
         return MessageRef("slack", place.channel, "")
+
+    async def find_sent(self, target: Place | Person, key: str, since: datetime) -> MessageRef | None:
+        """The message posted with this delivery key since `since`, if Slack has it (the outbox
+        asks after an attempt that ended unrecorded). None also where nothing can be found: a
+        slash command's private answer, a picture."""
+        if isinstance(target, Place):
+            if target.kind == "slash":
+                return None
+            channel, thread = target.channel, target.thread
+        else:
+            channel, thread = target.user_id, None
+        if channel.startswith(("U", "W")):
+            channel = await self._conversation(channel)
+        oldest = f"{since.timestamp() - 1:.6f}"
+        try:
+            if thread:
+                response = await self.client.conversations_replies(
+                    channel=channel, ts=thread, oldest=oldest, limit=200, include_all_metadata=True)
+            else:
+                response = await self.client.conversations_history(
+                    channel=channel, oldest=oldest, limit=200, include_all_metadata=True)
+        except Exception as exc:  # noqa: BLE001
+            raise _delivery_error(exc) from exc
+        for found in response.get("messages") or []:
+            metadata = found.get("metadata") or {}
+            if metadata.get("event_type") == METADATA_EVENT and (metadata.get("event_payload") or {}).get("key") == key:
+                return MessageRef("slack", channel, str(found.get("ts", "")))
+        return None
 
     async def update(self, ref: MessageRef, message: Message) -> None:
         try:

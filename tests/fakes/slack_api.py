@@ -112,6 +112,8 @@ class FakeSlackApi:
         if method == "conversations.members":
             return web.json_response({"ok": True, "members": self.members.get(args.get("channel", ""), []),
                                       "response_metadata": {"next_cursor": ""}})
+        if method in {"conversations.history", "conversations.replies"}:
+            return web.json_response({"ok": True, "messages": self._history(args), "has_more": False})
         if method == "conversations.open":
             user = str(args.get("users", "")).split(",")[0]
             return web.json_response({"ok": True, "channel": {"id": "D" + user[1:]}})
@@ -126,6 +128,23 @@ class FakeSlackApi:
         if method == "views.open":
             return web.json_response({"ok": True, "view": {"id": f"V{next(self._ts)}", "hash": "h1", **args.get("view", {})}})
         return web.json_response({"ok": True})
+
+    def _history(self, args: dict[str, Any]) -> list[dict[str, Any]]:
+        """What chat.postMessage put in a channel (a user id posts in the DM "D…"), newest first;
+        with the thread's ts: that thread's replies. Metadata only if asked for, as Slack does.
+        `oldest` is not applied: the fake's ts are counters, not times."""
+        channel, thread = args.get("channel", ""), args.get("ts")
+        found = []
+        for call in self.named("chat.postMessage"):
+            posted_in = call.args.get("channel", "")
+            posted_in = "D" + posted_in[1:] if posted_in.startswith("U") else posted_in
+            if posted_in != channel or (call.args.get("thread_ts") or None) != (thread or None):
+                continue
+            message: dict[str, Any] = {"type": "message", "ts": call.ts, "text": call.args.get("text", "")}
+            if call.args.get("metadata") and str(args.get("include_all_metadata")).lower() in {"true", "1"}:
+                message["metadata"] = call.args["metadata"]
+            found.append(message)
+        return list(reversed(found))
 
     async def _response_url(self, request: web.Request) -> web.Response:
         await self._record(Call("response_url", await request.json()))
