@@ -2,9 +2,10 @@
 
 Delivery is at-least-once with the record first: a row is written in the handler's
 transaction and marked sent after the platform accepted it. A crash between the platform's
-acceptance and the mark can repeat that one message after the lease runs out; a crash before
-the send never loses it. We chose this side because a lost adviser answer or a lost ticket card
-breaks the 48-hour promise, while a rare repeated line does not.
+acceptance and the mark can repeat that one message after the lease runs out (on Teams; Slack
+is asked first, below); a crash before the send never loses it. We chose this side because a
+lost adviser answer or a lost ticket card breaks the 48-hour promise, while a rare repeated
+line does not.
 
 Messages in one lane (a conversation, a card) go out in order; a lane whose head waits for a
 retry holds back only that lane.
