@@ -267,6 +267,9 @@ async def survived(db: Database, slack: FakeSlackApi, side: SlackSide, answers: 
         by_ticket = {t.id: t for t in tickets}
         double_answer_events = [t for t, n in answered_events.items() if n > 1 and t in by_ticket]
         out.check("no ticket answered twice in the audit trail", not double_answer_events, str(double_answer_events))
+    lookups = sum(1 for c in slack.calls if c.method in {"conversations.history", "conversations.replies"})
+    if lookups:
+        out.lines.append(f"    ({lookups} sends whose attempt ended unrecorded were first looked up in Slack)")
     out.check("inbox drained", set(inbox) <= {"done"}, str(inbox))
     out.check("outbox drained (everything delivered)", set(outbox) <= {"sent"}, str(outbox))
     return out
