@@ -6,13 +6,14 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 
 from .normalize import stem
 
-__all__ = ["char_ngrams", "FeatureMap", "TfidfSpace", "Vocabulary", "damerau_levenshtein"]
+__all__ = ["char_ngrams", "FeatureMap", "Postings", "TfidfSpace", "Vocabulary", "damerau_levenshtein"]
 
 
 def char_ngrams(tokens: Iterable[str], nmin: int = 3, nmax: int = 5) -> list[str]:
@@ -42,9 +43,10 @@ class FeatureMap:
         return array("i", [ids.setdefault(f, len(ids)) for f in feats])
 
     def lookup(self, feats: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(column ids, sublinear tf) of the known features of a question."""
-        ids = self.ids
-        counts = Counter(ids[f] for f in feats if f in ids)
+        """(column ids in order of first appearance, sublinear tf) of the
+        known features of a question."""
+        counts = Counter(map(self.ids.get, feats))  # counted in C; unknown → None
+        counts.pop(None, None)
         if not counts:
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
         idx = np.fromiter(counts.keys(), dtype=np.int32, count=len(counts))
@@ -55,16 +57,53 @@ class FeatureMap:
         return len(self.ids)
 
 
+@dataclass(frozen=True)
+class Postings:
+    """Feature → documents: the entries of feature ``f`` are
+    ``slot[indptr[f]:indptr[f + 1]]`` (a row, or a slot of a grouped space)
+    with weights ``data[…]`` (a CSR layout of the transposed matrix)."""
+
+    indptr: np.ndarray
+    slot: np.ndarray
+    data: np.ndarray
+
+
 class TfidfSpace:
     """A fitted TF-IDF space: sublinear tf, smoothed idf, L2-normalized rows.
 
     ``matrix`` holds the documents (rows, CSR); ``postings`` is its transpose
-    (features × documents, CSR) so a query only touches its own features.
+    (for each feature the documents that hold it, with their weights) so a
+    query only touches its own features.
     Documents are given as arrays of column ids of a ``FeatureMap`` that
     already holds every feature (``len(fmap)`` columns).
+
+    ``groups`` (optional) names the group of each document — an article of
+    its phrasing rows — with the rows of a group contiguous and the groups in
+    order; ``scores``/``scores_within`` then give each group the cosine of its
+    *nearest* row. For that, ``postings`` does not name rows but *slots*:
+    slot ``level × n_groups + group`` holds a group's row number ``level``
+    (0, 1, …), so the row sums of a query land in a (levels × groups) array
+    whose column maximum is the answer — one vectorized ``max`` instead of a
+    per-group ``maximum.reduceat`` (which costs a call per group). The levels
+    stop where the block would exceed ``DENSE_SLOTS`` × the rows; the rows
+    beyond (of a few groups with very many rows) get slots of their own after
+    the block and are folded in with ``maximum.at``.
+
+    ``with_postings=False`` skips the transpose for a space that is only read
+    by rows (``matrix``, ``idf``, ``df``, ``vocab``).
     """
 
-    def __init__(self, docs: Sequence[array], fmap: FeatureMap):
+    #: The dense slot block may be at most this many times the number of rows.
+    DENSE_SLOTS = 2
+
+    def __init__(
+        self,
+        docs: Sequence[array],
+        fmap: FeatureMap,
+        *,
+        groups: np.ndarray | None = None,
+        with_postings: bool = True,
+    ):
         n_docs = len(docs)
         n_feat = max(len(fmap), 1)
         lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=n_docs)
@@ -83,11 +122,47 @@ class TfidfSpace:
         norms = np.sqrt(np.bincount(row_of, weights=tf.data.astype(np.float64) ** 2, minlength=n_docs))
         norms[norms == 0] = 1.0
         tf.data /= norms[row_of].astype(np.float32)
+        del row_of
         self.matrix: sparse.csr_matrix = tf
-        self.postings: sparse.csr_matrix = tf.T.tocsr()
         self.fmap = fmap
         self.n_docs = n_docs
         self.df = df.astype(np.int32)
+        # the slot layout (see the class docstring); without groups a slot is a row
+        self.n_out = n_docs  # length of what scores() returns
+        self._n_slots = n_docs
+        self._dense = 0  # rows of the dense (levels × groups) block; 0: no groups
+        self._over_groups = np.zeros(0, dtype=np.int64)  # group of each overflow slot
+        slot_of_row = None
+        if groups is not None:
+            slot_of_row = self._group_slots(np.asarray(groups, dtype=np.int64))
+        self.postings: Postings | None = None
+        if with_postings:
+            t = tf.T.tocsr()
+            slots = slot_of_row[t.indices] if slot_of_row is not None else t.indices
+            self.postings = Postings(t.indptr, slots, t.data)
+
+    def _group_slots(self, groups: np.ndarray) -> np.ndarray:
+        """Set up the slot layout of ``groups``; returns the slot of each row."""
+        n_docs = groups.size
+        if n_docs != self.n_docs or np.any(np.diff(groups) < 0):
+            raise ValueError("one group per row; the rows of a group contiguous, the groups in order")
+        if n_docs == 0:
+            self.n_out = 0
+            return groups.astype(np.int32)
+        n_groups = int(groups[-1]) + 1
+        counts = np.bincount(groups, minlength=n_groups)
+        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        level = np.arange(n_docs) - np.repeat(starts, counts)
+        levels = max(1, min(int(counts.max()), (self.DENSE_SLOTS * n_docs) // n_groups))
+        dense = levels * n_groups
+        over = level >= levels
+        slot = level * n_groups + groups
+        slot[over] = dense + np.arange(int(over.sum()))
+        self.n_out = n_groups
+        self._dense = dense
+        self._over_groups = groups[over]
+        self._n_slots = dense + self._over_groups.size
+        return slot.astype(np.int32 if self._n_slots < 2**31 else np.int64)
 
     @classmethod
     def from_features(cls, docs: Sequence[Sequence[str]]) -> "TfidfSpace":
@@ -112,16 +187,19 @@ class TfidfSpace:
         return self.weigh(*self.fmap.lookup(feats))
 
     def scores(self, idx: np.ndarray, v: np.ndarray) -> np.ndarray:
-        """Cosine similarity of the query with every document (dense, n_docs)."""
+        """Cosine similarity of the query with every document (dense,
+        ``n_out``: per document, or per group's nearest row)."""
         return self.scores_within(idx, v, None)[0]
 
     def scores_within(self, idx: np.ndarray, v: np.ndarray, budget: int | None) -> tuple[np.ndarray, bool]:
         """Like ``scores``, but once the query's postings would exceed
         ``budget``, its most common features are skipped: (lower bound of the
         cosine, whether anything was skipped)."""
-        if idx.size == 0:
-            return np.zeros(self.n_docs, dtype=np.float32), False
         p = self.postings
+        if p is None:
+            raise ValueError("this space was built without postings")
+        if idx.size == 0:
+            return np.zeros(self.n_out, dtype=np.float32), False
         starts = p.indptr[idx]
         lens = p.indptr[idx + 1] - starts
         skipped = False
@@ -132,15 +210,22 @@ class TfidfSpace:
             skipped = True
         total = int(lens.sum())
         if total == 0:
-            return np.zeros(self.n_docs, dtype=np.float32), skipped
+            return np.zeros(self.n_out, dtype=np.float32), skipped
         # positions of every posting of the query's features, without a Python loop
         offs = np.repeat(starts - np.concatenate(([0], np.cumsum(lens)[:-1])), lens)
         pos = np.arange(total) + offs
         w = p.data[pos] * np.repeat(v, lens)
-        return np.bincount(p.indices[pos], weights=w, minlength=self.n_docs), skipped
+        sums = np.bincount(p.slot[pos], weights=w, minlength=self._n_slots)
+        if not self._dense:
+            return sums, skipped
+        # grouped: the nearest row of each group (cosines are ≥ 0, so empty slots do no harm)
+        best = sums[: self._dense].reshape(-1, self.n_out).max(axis=0)
+        if self._over_groups.size:
+            np.maximum.at(best, self._over_groups, sums[self._dense :])
+        return best, skipped
 
     def row_scores(self, rows: np.ndarray, idx: np.ndarray, v: np.ndarray) -> np.ndarray:
-        """Exact cosine of the query with the given rows only."""
+        """Exact cosine of the query with the given rows (document numbers) only."""
         if idx.size == 0 or rows.size == 0:
             return np.zeros(rows.size, dtype=np.float32)
         q = np.zeros(self.matrix.shape[1], dtype=np.float32)

@@ -116,6 +116,8 @@ EXACT_LIMIT = 2000
 CANDIDATES = 48
 #: … and that first pass reads at most this many postings per view.
 POSTINGS_BUDGET = 20_000
+#: At most this many tokens' word features are cached (KnowledgeBase._token_features).
+FEATURE_CACHE = 100_000
 #: Longer "words" (a pasted hash, "aaaa…") are ignored.
 MAX_WORD_CHARS = 60
 #: Only this many content words of a question are used.
@@ -285,6 +287,7 @@ class KnowledgeBase:
         vocab = Vocabulary(h + b for h, b in zip(heads, bodies))
         vocab.prepare()  # typo index built now, so build time and memory are honest
         kb._vocab = vocab
+        kb._feature_cache = {}
 
         owner = np.asarray([i for i, ph in enumerate(phrasings) for _ in ph], dtype=np.int64)
         kb._q_starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if owner.size else owner
@@ -308,15 +311,16 @@ class KnowledgeBase:
             hw_docs.append(_concat(w_rows + [words.add(kb._word_features(tags))]))
         for b in bodies:
             bw_docs.append(words.add(kb._word_features(b)))
+        # the phrasing views score each article by its nearest phrasing row
         kb._spaces = {
-            "qc": TfidfSpace(qc_rows, chars),
-            "qw": TfidfSpace(qw_rows, words),
+            "qc": TfidfSpace(qc_rows, chars, groups=owner),
+            "qw": TfidfSpace(qw_rows, words, groups=owner),
             "hc": TfidfSpace(hc_docs, chars),
             "hw": TfidfSpace(hw_docs, words),
             "bw": TfidfSpace(bw_docs, words),
         }
-        # every word feature of each article (head + body), for coverage
-        kb._art_words = TfidfSpace([_concat([h, b]) for h, b in zip(hw_docs, bw_docs)], words)
+        # every word feature of each article (head + body), for coverage (read by rows only)
+        kb._art_words = TfidfSpace([_concat([h, b]) for h, b in zip(hw_docs, bw_docs)], words, with_postings=False)
         # a one-word question is vague when its word is in ≥ VAGUE_SHARE of the articles (and ≥ 2)
         kb._vague_df = max(2.0, VAGUE_SHARE * len(arts))
         kb._has_amount = np.asarray([bool(_HAS_AMOUNT.search(a.body)) for a in arts], dtype=bool)
@@ -329,14 +333,20 @@ class KnowledgeBase:
             out.extend(self._token_features(t))
         return out
 
-    def _token_features(self, t: str) -> list[str]:
-        """Stem, compound parts' stems and concept classes of one token."""
-        feats = [stem(t)]
-        feats.extend(concepts(t))
-        for p in self._vocab.split(t):
-            for f in (stem(p), *concepts(p)):
-                if f not in feats:
-                    feats.append(f)
+    def _token_features(self, t: str) -> tuple[str, ...]:
+        """Stem, compound parts' stems and concept classes of one token
+        (cached: a question asks for each of its tokens three times)."""
+        feats = self._feature_cache.get(t)
+        if feats is None:
+            out = [stem(t)]
+            out.extend(concepts(t))
+            for p in self._vocab.split(t):
+                for f in (stem(p), *concepts(p)):
+                    if f not in out:
+                        out.append(f)
+            feats = tuple(out)
+            if len(self._feature_cache) < FEATURE_CACHE:
+                self._feature_cache[t] = feats
         return feats
 
     # -- lookups ------------------------------------------------------------
@@ -417,40 +427,47 @@ class KnowledgeBase:
         ``POSTINGS_BUDGET`` postings per view), and
         then exactly for the ``CANDIDATES`` best articles, which keeps the
         latency flat for very large bases."""
+        return self._components(q)[0]
+
+    def _components(self, q: Query) -> tuple[np.ndarray, np.ndarray | None]:
+        """``components``, and the candidates that were scored exactly after
+        the first pass (sorted article indices), or None when every score is
+        exact. Each candidate's exact total is at least its first-pass total,
+        which is at least every other article's, so the best articles are
+        among the candidates (ties aside)."""
         n = len(self._articles)
-        cols: dict[str, np.ndarray] = {}
         vecs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        approx = n > EXACT_LIMIT
+        budget = POSTINGS_BUDGET if n > EXACT_LIMIT else None
         looked = {"c": self._chars.lookup(q.chars), "w": self._words.lookup(q.words)}
+        cols: list[np.ndarray] = []
         partial: list[int] = []
         for j, name in enumerate(VIEWS):
-            space = self._spaces[name]
+            space = self._spaces[name]  # qc/qw: each article's nearest phrasing
             idx, v = space.weigh(*looked[name[-1]])
             vecs[name] = (idx, v)
-            s, skipped = space.scores_within(idx, v, POSTINGS_BUDGET if approx else None)
+            s, skipped = space.scores_within(idx, v, budget)
             if skipped:
                 partial.append(j)
-            if name.startswith("q") and self._q_starts.size:
-                s = np.maximum.reduceat(s, self._q_starts)
-            cols[name] = s
-        comp = np.stack([cols[name] for name in VIEWS], axis=1)
-        if partial:
-            total = comp @ self.weights
-            cand = np.sort(np.argpartition(-total, CANDIDATES - 1)[:CANDIDATES])
-            for j in partial:
-                name = VIEWS[j]
-                space = self._spaces[name]
-                if name.startswith("q"):
-                    starts = self._q_starts[cand]
-                    ends = self._q_ends[cand]
-                    lens = ends - starts
-                    firsts = np.concatenate(([0], np.cumsum(lens)[:-1]))
-                    rows = np.repeat(starts - firsts, lens) + np.arange(lens.sum())
-                    exact = np.maximum.reduceat(space.row_scores(rows, *vecs[name]), firsts)
-                else:
-                    exact = space.row_scores(cand, *vecs[name])
-                comp[cand, j] = exact
-        return comp
+            cols.append(s)
+        comp = np.stack(cols, axis=1)
+        if not partial:
+            return comp, None
+        total = comp @ self.weights
+        cand = np.sort(np.argpartition(-total, CANDIDATES - 1)[:CANDIDATES])
+        for j in partial:
+            name = VIEWS[j]
+            space = self._spaces[name]
+            if name.startswith("q"):
+                # every phrasing row of the candidates, then each one's nearest
+                starts = self._q_starts[cand]
+                lens = self._q_ends[cand] - starts
+                firsts = np.concatenate(([0], np.cumsum(lens)[:-1]))
+                rows = np.repeat(starts - firsts, lens) + np.arange(lens.sum())
+                exact = np.maximum.reduceat(space.row_scores(rows, *vecs[name]), firsts)
+            else:
+                exact = space.row_scores(cand, *vecs[name])
+            comp[cand, j] = exact
+        return comp, cand
 
     def signals(self, q: Query, art: int, s1: float, s2: float, second: int = -1,
                 parts: Sequence[float] = ()) -> tuple[float, ...]:
@@ -520,12 +537,16 @@ class KnowledgeBase:
         if q.smalltalk or q.empty or n == 0:
             z = np.zeros(0, np.float32)
             return Scored(q, np.zeros(0, np.int64), z, np.zeros((0, len(VIEWS)), np.float32), (), 0.0)
-        comp = self.components(q)
-        total = comp @ self.weights
-        k = min(top, n)
-        cand = np.argpartition(-total, k - 1)[:k] if k < n else np.arange(n)
-        order = cand[np.argsort(-total[cand], kind="stable")]
-        scores = total[order]
+        comp, cand = self._components(q)
+        if cand is None:  # every article scored exactly
+            pool, total = None, comp @ self.weights
+        else:  # only the candidates can be best (see _components)
+            pool, total = cand, comp[cand] @ self.weights
+        k = min(top, total.size)
+        best = np.argpartition(-total, k - 1)[:k] if k < total.size else np.arange(total.size)
+        best = best[np.argsort(-total[best], kind="stable")]
+        order = best if pool is None else pool[best]
+        scores = total[best]
         s1 = float(scores[0])
         s2 = float(scores[1]) if scores.size > 1 else 0.0
         sig = self.signals(q, int(order[0]), s1, s2, int(order[1]) if order.size > 1 else -1, comp[order[0]])
