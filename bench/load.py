@@ -12,8 +12,9 @@ at rising open-loop rates, each for --seconds; every event is its own user in it
 API's record, one advisers' card per ticket, nothing left in the inbox or the outbox. Ack latency
 is measured from the moment a request was due (not sent), so a stalled server cannot hide.
 Two verdicts per rate:
-  acked    p99 ack < 100 ms, no request failed, and once the backlog is worked off (up to
-           --drain-cap seconds after the last request) every question was handled exactly once;
+  acked    p99 ack < 100 ms, no request failed, and once the backlog is worked off every
+           question was handled exactly once (the wait for it ends when it is cleared, when it
+           made no progress for --stall seconds, or after --drain-cap seconds);
   kept up  the same, and the backlog (handling and delivery) was cleared within a quarter of the
            window: the handling keeps pace with the arrivals, not only the acks.
 The ladder climbs while a rate is acked. Before it, a warm-up (not measured) lets the first-use
@@ -376,7 +377,7 @@ class StepResult:
 def row(label: str, result: StepResult) -> str:
     w = result.window
     fails = ",".join(f"{k}:{v}" for k, v in w.failures.items()) or "-"
-    drain = f"{result.drain_s:5.1f}s" if result.drain_s is not None else " >cap"
+    drain = f"{result.drain_s:5.1f}s" if result.drain_s is not None else "  not"
     once = "yes" if result.outcome and result.outcome.ok(w.sent) else f"NO {result.outcome.detail if result.outcome else ''}"
     verdict = "kept up" if result.kept_up else "acked" if result.acked else "FAIL"
     return (f"  {label:<15} {w.rate:>4}/s  sent {w.sent:>6}  ack p50 {w.p(0.5):6.1f}  p99 {w.p(0.99):7.1f}  "
@@ -385,7 +386,7 @@ def row(label: str, result: StepResult) -> str:
 
 
 async def ladder(platform: str, db_kind: str, rates: list[int], seconds: float, texts: list[str], tmp: Path,
-                 profile: bool, drain_cap: float = 300.0) -> tuple[int, int]:
+                 profile: bool, drain_cap: float = 900.0, stall: float = 30.0) -> tuple[int, int]:
     """Climb the rates until one is not acked; (highest rate acked, highest rate kept up)."""
     slack = await FakeSlackApi().start()
     connector = await FakeConnector().start()
@@ -403,10 +404,19 @@ async def ladder(platform: str, db_kind: str, rates: list[int], seconds: float, 
             return (lambda i: teams_message(step, i, texts[i % len(texts)], connector.url)), f"msg:a{step}"
 
         async def drained_after(key_prefix: str, sent: int, timeout: float) -> float | None:
-            async def drained() -> bool:
+            """Seconds until the backlog was cleared; None if it stalled for `stall` s or ran past timeout."""
+            started = last_move = time.perf_counter()
+            seen: tuple[int, int, int] | None = None
+            while time.perf_counter() - started < timeout:
                 questions, _, inbox, outbox = await db_counts(db, key_prefix)
-                return questions >= sent and inbox == 0 and outbox == 0
-            return await wait_until(drained, timeout=timeout)
+                if questions >= sent and inbox == 0 and outbox == 0:
+                    return time.perf_counter() - started
+                if (questions, inbox, outbox) != seen:
+                    seen, last_move = (questions, inbox, outbox), time.perf_counter()
+                elif time.perf_counter() - last_move > stall:
+                    return None
+                await asyncio.sleep(0.25)
+            return None
 
         # warm-up, not measured: auth.test, statement caches, pools, the first of everything
         make, key_prefix = requests(uuid.uuid4().hex[:6])
@@ -560,8 +570,10 @@ async def main() -> None:
     parser.add_argument("--platform", default="slack,teams")
     parser.add_argument("--no-bare", action="store_true")
     parser.add_argument("--bare-seconds", type=float, default=20.0, help="window of each bare endpoint rate (default 20)")
-    parser.add_argument("--drain-cap", type=float, default=300.0,
-                        help="seconds to wait for a backlog to clear before the next rate (default 300)")
+    parser.add_argument("--drain-cap", type=float, default=900.0,
+                        help="at most this many seconds to wait for a backlog to clear (default 900)")
+    parser.add_argument("--stall", type=float, default=30.0,
+                        help="stop waiting for a backlog that made no progress for this many seconds (default 30)")
     parser.add_argument("--profile", action="store_true", help="py-spy the serve process at every rate (py-spy on PATH)")
     args = parser.parse_args()
     rates = [int(r) for r in args.rates.split(",")]
@@ -576,7 +588,7 @@ async def main() -> None:
         for platform in args.platform.split(","):
             for db_kind in args.db.split(","):
                 results[(platform, db_kind)] = await ladder(platform, db_kind, rates, args.seconds, texts, tmp,
-                                                            args.profile, args.drain_cap)
+                                                            args.profile, args.drain_cap, args.stall)
         bare = 0 if args.no_bare else await bare_ladder(rates[0], args.bare_seconds)
     print(f"\nhighest sustained rate, {args.seconds:g} s a rate (target {TARGET_RATE}/s on one process):")
     for (platform, db_kind), (best, kept) in results.items():
