@@ -53,6 +53,21 @@ class FeatureMap:
         tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))
         return idx, tf.astype(np.float32)
 
+    def known_ids(self, feats: Iterable[str]) -> np.ndarray:
+        """Column ids of the known features, in order, repeats kept."""
+        return np.fromiter((i for i in map(self.ids.get, feats) if i is not None), dtype=np.int32)
+
+    @staticmethod
+    def count_ids(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``lookup`` from ``known_ids`` (e.g. of a question's words, each
+        cached): the same ids in the same order (of first appearance) and tf."""
+        if ids.size == 0:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+        uniq, first, counts = np.unique(ids, return_index=True, return_counts=True)
+        order = np.argsort(first)
+        tf = 1.0 + np.log(counts[order].astype(np.float32))
+        return uniq[order].astype(np.int32), tf.astype(np.float32)
+
     def __len__(self) -> int:
         return len(self.ids)
 
@@ -177,8 +192,9 @@ class TfidfSpace:
     def weigh(self, idx: np.ndarray, tf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Query vector in this space: features absent here dropped, idf-weighted, L2-normalized."""
         keep = self.df[idx] > 0
-        idx = idx[keep]
-        v = tf[keep] * self.idf[idx]
+        if not keep.all():
+            idx, tf = idx[keep], tf[keep]
+        v = tf * self.idf[idx]
         v /= np.sqrt(float(v @ v)) or 1.0
         return idx, v.astype(np.float32)
 

@@ -116,7 +116,8 @@ EXACT_LIMIT = 2000
 CANDIDATES = 48
 #: … and that first pass reads at most this many postings per view.
 POSTINGS_BUDGET = 20_000
-#: At most this many tokens' word features are cached (KnowledgeBase._token_features).
+#: At most this many tokens' word features and char n-gram ids are cached
+#: (KnowledgeBase._token_features, _char_lookup).
 FEATURE_CACHE = 100_000
 #: Longer "words" (a pasted hash, "aaaa…") are ignored.
 MAX_WORD_CHARS = 60
@@ -189,7 +190,7 @@ class Query:
     smalltalk: str | None
     groups: list[tuple[str, bool, list[str]]]  # (word as written, name-like, content tokens)
     words: list[str]  # word features
-    chars: list[str]  # char n-gram features
+    tokens: list[str]  # content tokens (typos corrected): the char n-grams are theirs
     current: bool  # asks about "this year", "today" …
     amount: bool  # asks "how much"
     date: bool  # asks "which date / when is the deadline"
@@ -200,6 +201,11 @@ class Query:
     @property
     def empty(self) -> bool:
         return not self.groups
+
+    @property
+    def chars(self) -> list[str]:
+        """Char n-gram features (scoring reads them per token, cached)."""
+        return char_ngrams(self.tokens)
 
 
 @dataclass
@@ -288,6 +294,7 @@ class KnowledgeBase:
         vocab.prepare()  # typo index built now, so build time and memory are honest
         kb._vocab = vocab
         kb._feature_cache = {}
+        kb._char_cache = {}
 
         owner = np.asarray([i for i, ph in enumerate(phrasings) for _ in ph], dtype=np.int64)
         kb._q_starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if owner.size else owner
@@ -348,6 +355,20 @@ class KnowledgeBase:
             if len(self._feature_cache) < FEATURE_CACHE:
                 self._feature_cache[t] = feats
         return feats
+
+    def _char_lookup(self, tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """``FeatureMap.lookup`` of the char n-grams of ``tokens``, from each
+        token's known n-gram ids (cached)."""
+        cache = self._char_cache
+        parts = []
+        for t in tokens:
+            ids = cache.get(t)
+            if ids is None:
+                ids = self._chars.known_ids(char_ngrams([t]))
+                if len(cache) < FEATURE_CACHE:
+                    cache[t] = ids
+            parts.append(ids)
+        return FeatureMap.count_ids(np.concatenate(parts) if parts else np.zeros(0, np.int32))
 
     # -- lookups ------------------------------------------------------------
     @property
@@ -413,7 +434,7 @@ class KnowledgeBase:
             if not any(f in known for t in toks for f in self._token_features(t)):
                 unknown += 1
         return Query(
-            text, None, out_groups, words, char_ngrams(toks_all),
+            text, None, out_groups, words, toks_all,
             bool(_CURRENT.search(folded)), bool(_ASKS_AMOUNT.search(folded)),
             bool(_ASKS_DATE.search(folded)), bool(_ASKS_CONTACT.search(folded)), unknown, bool(frame),
         )
@@ -438,7 +459,7 @@ class KnowledgeBase:
         n = len(self._articles)
         vecs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         budget = POSTINGS_BUDGET if n > EXACT_LIMIT else None
-        looked = {"c": self._chars.lookup(q.chars), "w": self._words.lookup(q.words)}
+        looked = {"c": self._char_lookup(q.tokens), "w": self._words.lookup(q.words)}
         cols: list[np.ndarray] = []
         partial: list[int] = []
         for j, name in enumerate(VIEWS):
