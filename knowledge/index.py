@@ -227,11 +227,11 @@ class TfidfSpace:
         total = int(lens.sum())
         if total == 0:
             return np.zeros(self.n_out, dtype=np.float32), skipped
-        # positions of every posting of the query's features, without a Python loop
-        offs = np.repeat(starts - np.concatenate(([0], np.cumsum(lens)[:-1])), lens)
-        pos = np.arange(total) + offs
-        w = p.data[pos] * np.repeat(v, lens)
-        sums = np.bincount(p.slot[pos], weights=w, minlength=self._n_slots)
+        # the postings of the query's features, joined from slices (copies of
+        # contiguous runs: cheaper than computing and gathering every position)
+        spans = [slice(a, b) for a, b in zip(starts.tolist(), (starts + lens).tolist())]
+        w = np.concatenate([p.data[s] for s in spans]) * np.repeat(v, lens)
+        sums = np.bincount(np.concatenate([p.slot[s] for s in spans]), weights=w, minlength=self._n_slots)
         if not self._dense:
             return sums, skipped
         # grouped: the nearest row of each group (cosines are ≥ 0, so empty slots do no harm)
