@@ -138,7 +138,7 @@ async def build_runtime(
             client = build_client(settings, runtime.http)
             runtime.slack_app = build_app(settings, worker, client)
             ports["slack"] = SlackPort(client, runtime.http)
-            services.directories["slack"] = SlackDirectory(client)
+            services.directories["slack"] = SlackDirectory(client, lambda: deliverer.platform_down("slack"))
         else:
             log.warning("Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to enable /slack/events")
     if "teams" in platforms:

@@ -56,6 +56,7 @@ class _Outage:
     until: datetime
     failures: int = 1
     probing: bool = False
+    rate_limited: bool = False  # a 429: only posting is refused, the platform's other methods may work
 
 
 def _place(data: Mapping[str, Any]) -> Place:
@@ -118,6 +119,12 @@ class Deliverer:
 
     def wake(self) -> None:
         self._wake.set()
+
+    def platform_down(self, platform: str) -> bool:
+        """The platform is failing as a whole (5xx, unreachable; not a rate limit): the directory
+        asks this before it calls the platform inside a handler's transaction."""
+        outage = self._outages.get(platform)
+        return outage is not None and not outage.rate_limited
 
     def stop(self) -> None:
         """Finish the round in hand, then leave run_forever (no send is cut off halfway)."""
@@ -404,6 +411,7 @@ class Deliverer:
             log.warning("outbox: %s is failing as a whole (%s); holding back its messages", platform, exc.reason)
         elif outage.probing:  # the probe failed: wait longer (sends that were under way count once)
             outage.failures += 1
+        outage.rate_limited = exc.retry_after is not None
         wait = exc.retry_after if exc.retry_after is not None else min(
             MAX_OUTAGE_WAIT_SECONDS, 2.0 ** (outage.failures - 1))
         outage.until = max(outage.until, now + timedelta(seconds=wait))

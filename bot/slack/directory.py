@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -19,14 +20,17 @@ TIMEOUT_SECONDS = 2.0
 
 
 class SlackDirectory:
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, slack_down: Callable[[], bool] | None = None) -> None:
+        """slack_down: whether Slack is failing as a whole right now (the outbox knows): then the
+        directory does not ask at all, instead of waiting for its timeout inside a transaction."""
         self.client = client
         self._names: dict[str, tuple[float, str]] = {}
         self._members: dict[str, tuple[float, frozenset[str]]] = {}
         self._paused_until = 0.0
+        self._slack_down = slack_down or (lambda: False)
 
     def _available(self) -> bool:
-        return time.monotonic() >= self._paused_until
+        return time.monotonic() >= self._paused_until and not self._slack_down()
 
     def _failed(self, method: str, exc: Exception) -> None:
         log.warning("%s failed: %s; not asking Slack for %.0f s", method, type(exc).__name__,
