@@ -43,6 +43,9 @@ SCOPES_FOR_METHOD: dict[str, set[str]] = {
     "conversations_open": {"im:write"},
     "files_upload_v2": {"files:write"},
     "views_open": set(),
+    # after an unrecorded attempt the deliverer looks for its message by key before posting again
+    "conversations_history": {"channels:history", "groups:history", "im:history"},
+    "conversations_replies": {"channels:history", "groups:history", "im:history"},
 }
 SCOPES_FOR_EVENT = {
     "message.im": "im:history", "message.channels": "channels:history", "message.groups": "groups:history",
