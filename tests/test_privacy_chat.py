@@ -161,7 +161,7 @@ async def test_a_national_id_is_masked_before_it_is_stored_or_forwarded(desk: Bo
     await desk.slack_dm(f"Eleven med fødselsnummer {FNR} ble henvist fra PPT, hva gjør vi med plassen?")
     await desk.settle()
     told = [block_texts(m["blocks"]) for m in to_kari(desk)]
-    assert any("Jeg har fjernet et fødselsnummer fra meldingen din" in text for text in told)
+    assert any("Jeg har fjernet et personnummer (fødselsnummer eller D-nummer) fra meldingen din" in text for text in told)
     assert FNR not in await everything_stored(desk)
     assert all(FNR not in str(c.args) for c in desk.slack.calls)
 

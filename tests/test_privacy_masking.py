@@ -20,7 +20,7 @@ ADVISERS = "CADV"
 UNKNOWN = "Hvor mye koster en ny kaffemaskin til lærerværelset?"
 W1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 W2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
-TOLD = "Jeg har fjernet et fødselsnummer fra meldingen din"
+TOLD = "Jeg har fjernet et personnummer (fødselsnummer eller D-nummer) fra meldingen din"
 
 
 def with_check_digits(first_nine: str) -> str:

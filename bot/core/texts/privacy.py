@@ -2,7 +2,7 @@
 
 NB: dict[str, str] = {
     "privacy.masked": (
-        "Jeg har fjernet et fødselsnummer fra meldingen din før den ble lagret eller sendt videre. "
+        "Jeg har fjernet et personnummer (fødselsnummer eller D-nummer) fra meldingen din før den ble lagret eller sendt videre. "
         "Du trenger ikke oppgi personnummer for å få hjelp – beskriv gjerne saken uten navn og nummer."
     ),
     "privacy.only_in_dm": (
@@ -49,7 +49,7 @@ NB: dict[str, str] = {
 
 NN: dict[str, str] = {
     "privacy.masked": (
-        "Eg har fjerna eit fødselsnummer frå meldinga di før ho vart lagra eller send vidare. "
+        "Eg har fjerna eit personnummer (fødselsnummer eller D-nummer) frå meldinga di før ho vart lagra eller send vidare. "
         "Du treng ikkje oppgi personnummer for å få hjelp – beskriv gjerne saka utan namn og nummer."
     ),
     "privacy.only_in_dm": (
