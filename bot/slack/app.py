@@ -98,7 +98,9 @@ def build_app(settings: Settings, worker: Worker, client: AsyncWebClient) -> Asy
         if not isinstance(error, StoreUnavailable):  # a payload of a shape nobody can read: retrying won't help
             log.warning("slack request of an unexpected shape: %s", type(error).__name__)
             return BoltResponse(status=400, body="")
-        log.error("slack request failed before it was stored: %s", error, exc_info=error.__cause__)
+        # One line per request (a database gap makes many); the traceback only at DEBUG.
+        log.error("slack request failed before it was stored: %s", error,
+                  exc_info=error.__cause__ if log.isEnabledFor(logging.DEBUG) else None)
         # 503 makes Slack retry an event later: it is not lost while the database is away. Slack
         # retries nothing else, so a command, a click or a form is told at once to try again.
         body = body if isinstance(body, dict) else {}
