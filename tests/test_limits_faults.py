@@ -16,7 +16,10 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
+from bot.core.config import Settings
+from bot.core.model import Event, Person, Place
 from bot.core.tables import InboxEvent, OutboxMessage, Question, Ticket
+from bot.runtime import build_runtime
 from tests.harness import BotUnderTest, start_bot
 
 ADVISERS = "CADV"
@@ -93,8 +96,6 @@ async def test_two_workers_race_for_the_same_inbox_rows_on_postgresql(pg_url, sl
     one = await start_bot(pg_url, slack_api, connector, clock, RATE_LIMIT_PER_MINUTE=0)
     two = await start_bot(pg_url, slack_api, connector, clock, RATE_LIMIT_PER_MINUTE=0)
     try:
-        from bot.core.model import Event, Person, Place
-
         ids = []
         for n in range(30):
             event = Event("message", "slack", f"EvRACE{n}", Person("slack", "T0001", f"U{n}"),
@@ -110,3 +111,21 @@ async def test_two_workers_race_for_the_same_inbox_rows_on_postgresql(pg_url, sl
     finally:
         await one.close()
         await two.close()
+
+
+@pytest.mark.asyncio
+async def test_a_sweep_under_a_backlog_queues_nothing_twice(sqlite_url, slack_api, connector, clock) -> None:
+    # A runtime whose worker is not consuming: its queue is the backlog.
+    runtime = await build_runtime(Settings(DATABASE_URL=sqlite_url, RATE_LIMIT_PER_MINUTE=0), clock=clock,
+                                  platforms=())
+    try:
+        for n in range(3):
+            event = Event("message", "slack", f"EvBACKLOG{n}", Person("slack", "T0001", f"U{n}"),
+                          Place("slack", "T0001", f"DU{n}", "dm"), ANSWERED)
+            assert await runtime.worker.submit(event)
+        assert runtime.worker._queue.qsize() == 3
+        assert await runtime.worker.sweep() == 3  # all three are pending, and all already queued
+        await runtime.worker.sweep()
+        assert runtime.worker._queue.qsize() == 3
+    finally:
+        await runtime.stop()

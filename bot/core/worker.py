@@ -85,6 +85,7 @@ class Worker:
         self.middleware = list(middleware)
         self.concurrency = concurrency
         self._queue: asyncio.Queue[int] = asyncio.Queue()
+        self._queued: set[int] = set()  # the ids in _queue, so that a sweep adds none twice
         self._busy = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -104,6 +105,9 @@ class Worker:
         return True
 
     def _enqueue(self, event_id: int) -> None:
+        if event_id in self._queued:
+            return  # already waiting here: a sweep under a backlog must not queue it again
+        self._queued.add(event_id)
         self._idle.clear()
         self._queue.put_nowait(event_id)
 
@@ -113,6 +117,7 @@ class Worker:
     async def _consume(self) -> None:
         while True:
             event_id = await self._queue.get()
+            self._queued.discard(event_id)
             self._busy += 1
             try:
                 await self.ack_first.wait()
