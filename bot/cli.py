@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 
 import typer
@@ -43,8 +44,10 @@ def serve(
         runtime = await build_runtime(settings)
         return build_web_app(runtime)
 
-    web.run_app(make_app(), host=host, port=port, shutdown_timeout=15, print=lambda m: None,
-                access_log=None)
+    def listening(_banner: str) -> None:  # aiohttp's banner, as one log line
+        logging.getLogger("kulturbot").info("serving on http://%s:%d", host, port)
+
+    web.run_app(make_app(), host=host, port=port, shutdown_timeout=15, print=listening, access_log=None)
 
 
 @app.command()

@@ -102,8 +102,7 @@ def load_knowledge(settings: Settings) -> KnowledgeLibrary:
         if v is not None
     }
     library = KnowledgeLibrary(settings.kb_path, load=False, **thresholds)  # loaded once, just below
-    report = library.reload()
-    log.info("knowledge base: %d articles loaded, %d skipped", report.loaded, len(report.skipped))
+    library.reload()  # logs what it loaded and skipped
     return library
 
 

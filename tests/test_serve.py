@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import selectors
 import signal
 import socket
 import subprocess
@@ -41,41 +42,47 @@ def get_json(url: str) -> tuple[int, dict]:
         return error.code, json.loads(error.read() or b"{}")
 
 
-def wait_for_health(url: str, process: subprocess.Popen[bytes], timeout: float = 60.0) -> tuple[int, dict]:
+def wait_until_serving(process: subprocess.Popen[bytes], timeout: float = 60.0) -> list[str]:
+    """Read serve's output (unbuffered, so that select sees all of it) until it says it is
+    serving; returns the lines read."""
+    assert process.stdout is not None
+    fd = process.stdout.fileno()
+    output = b""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"serve exited with {process.returncode} before answering /healthz")
-        try:
-            return get_json(url)
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.1)  # polling a real process's startup, bounded by the deadline
-    raise AssertionError("serve never answered /healthz")
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        while b"serving on http://" not in output:
+            if time.monotonic() >= deadline or not selector.select(deadline - time.monotonic()):
+                raise AssertionError("serve did not start within the deadline:\n" + output.decode(errors="replace"))
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                raise AssertionError(f"serve exited ({process.wait()}) before serving:\n" + output.decode(errors="replace"))
+            output += chunk
+    return output.decode(errors="replace").splitlines()
 
 
 def test_serve_on_the_embedded_defaults_reports_health_and_stops_on_sigterm(tmp_path: Path) -> None:
     port = free_port()
-    log = tmp_path / "serve.log"
     env = {**BASE_ENV, "DATABASE_URL": f"sqlite:///{tmp_path / 'k.db'}", "LOG_LEVEL": "INFO"}
-    with log.open("wb") as out:
-        process = subprocess.Popen([str(KULTURBOT), "serve", "--port", str(port)], cwd=ROOT, env=env,
-                                   stdout=out, stderr=subprocess.STDOUT)
-        try:
-            status, health = wait_for_health(f"http://127.0.0.1:{port}/healthz", process)
-            assert status == 200
-            assert health["status"] == "ok" and health["database"] == "ok" and health["scheduler"] == "running"
-            assert health["knowledge"]["articles"] >= 60 and health["knowledge"]["skipped"] == 0
-            assert (health["slack"], health["teams"]) == ("off", "anonymous")
-            # Slack is off: its endpoint does not exist, Teams answers for local clients
-            request = urllib.request.Request(f"http://127.0.0.1:{port}/slack/events", data=b"{}", method="POST")
-            with pytest.raises(urllib.error.HTTPError) as refused:
-                urllib.request.urlopen(request, timeout=5)
-            assert refused.value.code == 404
-        finally:
-            process.send_signal(signal.SIGTERM)
-            returncode = process.wait(30)
-    assert returncode == 0
-    lines = log.read_text().splitlines()
+    process = subprocess.Popen([str(KULTURBOT), "serve", "--port", str(port)], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        lines = wait_until_serving(process)
+        status, health = get_json(f"http://127.0.0.1:{port}/healthz")
+        assert status == 200
+        assert health["status"] == "ok" and health["database"] == "ok" and health["scheduler"] == "running"
+        assert health["knowledge"]["articles"] >= 60 and health["knowledge"]["skipped"] == 0
+        assert (health["slack"], health["teams"]) == ("off", "anonymous")
+        # Slack is off: its endpoint does not exist, Teams answers for local clients
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/slack/events", data=b"{}", method="POST")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=5)
+        assert refused.value.code == 404
+    finally:
+        process.send_signal(signal.SIGTERM)
+        rest, _ = process.communicate(timeout=30)
+    assert process.returncode == 0
+    lines += rest.decode(errors="replace").splitlines()
     assert len([line for line in lines if "Slack is off" in line]) == 1
     assert not any("Traceback" in line for line in lines)
 
