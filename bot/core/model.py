@@ -80,6 +80,11 @@ class Event:
     lang: str | None = None
     masked: int = 0  # national ids removed from text and inputs before the event was stored
 
+    @property
+    def typed_text(self) -> str:
+        """What was typed into the form of the button pressed (stripped; "" for none)."""
+        return (self.action.inputs.get("text", "") if self.action else "").strip()
+
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import Select, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .clock import Clock
@@ -153,48 +153,43 @@ class Deliverer:
         """Platforms in an outage that are not due for a probe now (one probe at a time)."""
         return [p for p, o in self._outages.items() if o.probing or o.until > now]
 
+    @staticmethod
+    def _due_heads(now: datetime, held: list[str]) -> Select[tuple[int, str]]:
+        """The oldest pending row of each lane, when it is due now and its platform not held back."""
+        heads = (
+            select(func.min(OutboxMessage.id).label("id"))
+            .where(OutboxMessage.status == "pending")
+            .group_by(OutboxMessage.lane)
+            .subquery()
+        )
+        return (
+            select(OutboxMessage.id, OutboxMessage.platform)
+            .join(heads, heads.c.id == OutboxMessage.id)
+            .where(
+                OutboxMessage.next_attempt_at <= now,  # type: ignore[operator]
+                OutboxMessage.platform.not_in(held),  # type: ignore[attr-defined]
+            )
+        )
+
     async def lane_heads(self, limit: int = 200) -> list[tuple[int, str]]:
         """The oldest pending row of each lane that is due now and not leased: (id, platform)."""
         now = self.clock.now()
-        held = self._held_back(now)
+        query = (
+            self._due_heads(now, self._held_back(now))
+            .where((OutboxMessage.lease_until.is_(None)) | (OutboxMessage.lease_until < now))  # type: ignore[union-attr]
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        )
         async with self.db.session() as session:
-            heads = (
-                select(func.min(OutboxMessage.id).label("id"))
-                .where(OutboxMessage.status == "pending")
-                .group_by(OutboxMessage.lane)
-                .subquery()
-            )
-            rows = await session.execute(
-                select(OutboxMessage.id, OutboxMessage.platform)
-                .join(heads, heads.c.id == OutboxMessage.id)
-                .where(
-                    OutboxMessage.next_attempt_at <= now,
-                    (OutboxMessage.lease_until.is_(None)) | (OutboxMessage.lease_until < now),  # type: ignore[union-attr]
-                    OutboxMessage.platform.not_in(held),  # type: ignore[attr-defined]
-                )
-                .order_by(OutboxMessage.id)
-                .limit(limit)
-            )
-            return [(row_id, platform) for row_id, platform in rows.all()]
+            return [(row_id, platform) for row_id, platform in (await session.execute(query)).all()]
 
     async def due_now(self) -> int:
         """Lanes whose oldest pending row is due now: waiting for a deliverer or being sent (settle).
         Rows of a platform held back by an outage are not due until its next probe."""
         now = self.clock.now()
-        held = self._held_back(now)
+        due = self._due_heads(now, self._held_back(now)).subquery()
         async with self.db.session() as session:
-            heads = (
-                select(func.min(OutboxMessage.id).label("id"))
-                .where(OutboxMessage.status == "pending")
-                .group_by(OutboxMessage.lane)
-                .subquery()
-            )
-            return (await session.execute(
-                select(func.count()).select_from(OutboxMessage)
-                .join(heads, heads.c.id == OutboxMessage.id)
-                .where(OutboxMessage.next_attempt_at <= now,  # type: ignore[operator]
-                       OutboxMessage.platform.not_in(held))  # type: ignore[attr-defined]
-            )).scalar_one()
+            return (await session.execute(select(func.count()).select_from(due))).scalar_one()
 
     async def deliver_due(self) -> int:
         """One round: deliver each lane's due head, lanes in parallel. Returns rows sent."""

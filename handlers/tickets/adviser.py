@@ -161,7 +161,7 @@ async def answer_button(ctx: Context) -> None:
     ticket = await _ticket_for_action(ctx)
     if ticket is None:
         return
-    text = (ctx.event.action.inputs.get("text", "") if ctx.event.action else "").strip()
+    text = ctx.event.typed_text
     if not text:
         ctx.reply(_private(ctx, "ticket.empty_input"))
         return
@@ -174,7 +174,7 @@ async def ask_asker_button(ctx: Context) -> None:
     ticket = await _ticket_for_action(ctx)
     if ticket is None:
         return
-    text = (ctx.event.action.inputs.get("text", "") if ctx.event.action else "").strip()
+    text = ctx.event.typed_text
     if not text:
         ctx.reply(_private(ctx, "ticket.empty_input"))
         return

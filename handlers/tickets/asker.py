@@ -88,7 +88,7 @@ async def add_to_ticket(ctx: Context) -> None:
     if ticket is None:
         return
     kind = "details" if ctx.event.action and ctx.event.action.action_id == "ticket_details" else "follow_up"
-    text = (ctx.event.action.inputs.get("text", "") if ctx.event.action else "").strip()
+    text = ctx.event.typed_text
     if not text:
         # No form on this surface: the next message the asker writes belongs to the ticket.
         await ctx.session.merge(PendingInput(person_key=ctx.event.person.key, ticket_id=ticket.id or 0, kind=kind,
