@@ -44,7 +44,7 @@ from bot.core.model import Person, Place
 from bot.core.tables import Ticket, TicketEvent, UserRecord
 from handlers.tickets.routing import adviser_place
 from handlers.tickets.service import known_advisers, person_from_key
-from handlers.tickets.views import WARN_BEFORE_HOURS, adviser_card, adviser_card_key
+from handlers.tickets.views import adviser_card, adviser_card_key
 
 from . import notices
 from .calendar import SlaCalendar, calendar_for
@@ -126,7 +126,7 @@ async def _sweep_batch(services: Services, session: AsyncSession, report: SweepR
     for ticket in tickets:
         decision = decisions.get(ticket.id)
         if decision is not None and decision.send is not None and (ticket.id, decision.send.kind) in inserted:
-            due.append((ticket, decision.send, card_changes(ticket, decision, inserted)))
+            due.append((ticket, decision.send, card_changes(decision)))
     if due:
         await _send(ctx, due, now, calendar)
         report.sent.update(notice.kind for _, notice, _ in due)
@@ -179,8 +179,9 @@ async def _send(ctx: Context, due: list[tuple[Ticket, Notice, bool]], now: datet
         if not told:
             log.warning("ticket %s breached its deadline and no MANAGERS or MANAGERS_CHANNEL is set", ticket.id)
 
-    # The card shows the warning state and the breach: bring it up to date when that changes
-    # (then a line in the card's thread; it waits in the card's lane until the card is posted).
+    # The card shows the time left, the warning state and the breach: bring it up to date at each
+    # notice (a breach also gets a line in the card's thread; it waits in the card's lane until
+    # the card is posted).
     changed = [t for t, _, card_changes in due if card_changes]
     if not changed:
         return
@@ -200,18 +201,11 @@ def _groups(tickets: list[Ticket]) -> list[list[Ticket]]:
     return [tickets[i:i + GROUP_SIZE] for i in range(0, len(tickets), GROUP_SIZE)]
 
 
-def card_changes(ticket: Ticket, decision: Decision, inserted: set[tuple[int, str]]) -> bool:
-    """Does this notice change how the advisers' card looks? The breach does; the first
-    reminder inside the warning window (WARN_BEFORE_HOURS) turns it orange; others do not."""
-    notice = decision.send
-    if notice is None:
-        return False
-    if notice.kind == BREACH:
-        return True
-    if notice.hours is None or notice.hours > WARN_BEFORE_HOURS:
-        return False
-    return all((ticket.id, n.kind) in inserted for n in decision.skip
-               if n.hours is not None and n.hours <= WARN_BEFORE_HOURS)
+def card_changes(decision: Decision) -> bool:
+    """Does this notice change how the advisers' card looks? Every one does: the card's time
+    left is drawn when the card is, so each reminder point brings it up to date (the first one
+    inside the warning window also turns it orange), and the breach marks it."""
+    return decision.send is not None
 
 
 async def _histories(session: AsyncSession, ticket_ids: list[int]) -> dict[int, list[TicketEvent]]:
