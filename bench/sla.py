@@ -11,8 +11,8 @@ For SQLite (a temporary file) and PostgreSQL (a fresh database on 127.0.0.1:5432
    Target: under 200 ms at 100,000 on PostgreSQL; memory flat as tickets grow.
 2. A burst: --burst more tickets whose 2-hour reminders fall due spread over one minute, half
    unclaimed (the advisers' channel), half claimed by 20 advisers (DMs); their cards are posted
-   and their 24 h and 8 h reminders went out earlier (--downtime: they did not, so each card
-   also turns orange now: one chat.update per ticket more). The real sweep job runs every
+   and their 24 h and 8 h reminders went out earlier (--downtime: they did not; either way each
+   reminder also redraws its card: one chat.update per ticket). The real sweep job runs every
    SLA_SWEEP_SECONDS (default 15 s) and the real deliverer sends through the Slack port to a fake
    Slack Web API on loopback in another process (as the platform would be). Several reminders
    for one channel or adviser in one sweep batch share a message (handlers/sla/sweep.py).
@@ -294,8 +294,8 @@ async def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--downtime", action="store_true",
-                        help="the burst comes after downtime: the 24 h and 8 h reminders were never sent, so each "
-                             "2-hour reminder also turns its card orange (one card update more per reminder)")
+                        help="the burst comes after downtime: the 24 h and 8 h reminders were never sent (only the "
+                             "2-hour one goes out, once)")
     args = parser.parse_args()
 
     backends: list[tuple[str, str, str | None]] = []
