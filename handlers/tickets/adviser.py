@@ -156,28 +156,31 @@ async def reopen(ctx: Context) -> None:
     await refresh_cards(ctx, ticket)
 
 
-@router.on_action("ticket_answer")
-async def answer_button(ctx: Context) -> None:
+async def _ticket_and_text(ctx: Context) -> tuple[Ticket, str] | None:
+    """The ticket a form names and the text typed into it; None after telling the adviser why."""
     ticket = await _ticket_for_action(ctx)
     if ticket is None:
-        return
-    text = ctx.event.typed_text
-    if not text:
+        return None
+    if not ctx.event.typed_text:
         ctx.reply(_private(ctx, "ticket.empty_input"))
+        return None
+    return ticket, ctx.event.typed_text
+
+
+@router.on_action("ticket_answer")
+async def answer_button(ctx: Context) -> None:
+    if (found := await _ticket_and_text(ctx)) is None:
         return
+    ticket, text = found
     await answer(ctx, ticket, text, echo=True)
 
 
 @router.on_action("ticket_ask_asker")
 async def ask_asker_button(ctx: Context) -> None:
     """"Spør spørreren": a question back to the asker; the SLA clock waits for the reply."""
-    ticket = await _ticket_for_action(ctx)
-    if ticket is None:
+    if (found := await _ticket_and_text(ctx)) is None:
         return
-    text = ctx.event.typed_text
-    if not text:
-        ctx.reply(_private(ctx, "ticket.empty_input"))
-        return
+    ticket, text = found
     if ticket.status in store.CLOSED_STATES:
         ctx.reply(_private(ctx, "adviser.closed", number=ticket.number, status=asker_status(ctx, ticket)))
         return
