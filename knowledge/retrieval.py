@@ -76,13 +76,13 @@ __all__ = [
 ]
 
 #: Answer when confidence ≥ this (see knowledge/README.md, "Thresholds").
-DEFAULT_ANSWER_THRESHOLD = 0.879
+DEFAULT_ANSWER_THRESHOLD = 0.851
 #: Suggest articles when confidence ≥ this, else escalate to an adviser.
 DEFAULT_SUGGEST_THRESHOLD = 0.15
 
 VIEWS = ("qc", "qw", "hc", "hw", "bw")
 #: Weights of the five cosines in the article score (same order as VIEWS).
-FIELD_WEIGHTS = (0.019, 0.155, 0.512, 0.115, 0.2)
+FIELD_WEIGHTS = (0.056, 0.052, 0.482, 0.29, 0.12)
 SIGNALS = (
     "top", "margin", "coverage", "coverage_margin", "coverage_second", "head_coverage", "missed", "gap",
     "unknown_words", "miss_known", "miss_unknown", "log_words", "qc", "qw",
@@ -90,8 +90,8 @@ SIGNALS = (
 )
 #: Logistic confidence: bias, then one coefficient per SIGNALS entry.
 CONFIDENCE_COEF = (
-    -6.4384, 3.1269, 3.1303, 1.7876, 1.1038, 0.7654, 1.8843, 0.1864, -0.5413, 0.2676,
-    -1.8355, -1.6781, 1.4266, 0.775, 2.0223, -2.1932, -2.6377, -3.6924, 0.0,
+    -7.6504, 3.1007, 2.5718, 1.786, 0.9519, 0.6495, 2.1972, 0.3043, -0.5929, 0.2776,
+    -1.6176, -1.8989, 1.4472, 1.9437, 2.1617, -2.4307, -2.7639, -3.4819, 0.0,
 )
 #: Coverage counts a "light" word (finnes, står, slags …) at this share of its weight.
 LIGHT_WEIGHT = 0.2
