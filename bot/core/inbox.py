@@ -7,6 +7,7 @@ next sweep (this process after a restart, or another instance) picks up.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -17,6 +18,8 @@ from .database import Database
 from .model import Event
 from .privacy import mask_event
 from .tables import InboxEvent
+
+_INBOX = InboxEvent.__table__  # type: ignore[attr-defined]  # Core statements: no ORM bookkeeping per event
 
 
 class Inbox:
@@ -44,21 +47,30 @@ class Inbox:
         # the platform waits for this one: first in line, and on the driver (database.DriverInsert)
         return await self._insert(values, urgent=True)
 
-    async def claim(self, event_id: int) -> Event | None:
-        """Take the event for processing unless someone else holds it or it is done."""
+    async def claim(self, session: AsyncSession, event_id: int) -> Event | None:
+        """Take the event inside the handler's own transaction, unless it is done, waits for a
+        retry, or another transaction holds it right now (PostgreSQL: SKIP LOCKED, so a second
+        instance moves on instead of waiting; SQLite has one writer). The attempt is counted with
+        the handling: both commit together, or neither does, and a crash mid-way leaves the event
+        pending for the next sweep at once."""
         now = self.clock.now()
-        async with self.db.session() as session:
-            result = await session.execute(
-                update(InboxEvent)
-                .where(
-                    InboxEvent.id == event_id,
-                    InboxEvent.status == "pending",
-                    (InboxEvent.lease_until.is_(None)) | (InboxEvent.lease_until < now),  # type: ignore[union-attr]
-                )
-                .values(lease_until=now + self.lease, attempts=InboxEvent.attempts + 1)
-                .returning(InboxEvent.payload)
+        free = (
+            select(_INBOX.c.id)
+            .where(
+                _INBOX.c.id == event_id,
+                _INBOX.c.status == "pending",
+                (_INBOX.c.lease_until.is_(None)) | (_INBOX.c.lease_until < now),
             )
-            payload = result.scalar_one_or_none()
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+        result = await session.execute(
+            update(_INBOX)
+            .where(_INBOX.c.id == free)
+            .values(attempts=_INBOX.c.attempts + 1)
+            .returning(_INBOX.c.payload)
+        )
+        payload = result.scalar_one_or_none()
         return Event.from_json(payload) if payload else None
 
     async def pending(self, limit: int = 100) -> list[int]:
@@ -79,25 +91,30 @@ class Inbox:
     async def mark_done(self, session: AsyncSession, event_id: int) -> None:
         """Inside the handler's transaction: done, and the raw payload dropped (data minimisation)."""
         await session.execute(
-            update(InboxEvent)
-            .where(InboxEvent.id == event_id)
+            update(_INBOX)
+            .where(_INBOX.c.id == event_id)
             .values(status="done", payload=None, done_at=self.clock.now(), lease_until=None)
         )
 
-    async def mark_failed(self, event_id: int, reason: str, *, final: bool, retry_in: float) -> None:
-        values: dict[str, object] = {"error": reason[:200]}
-        if final:
-            values.update(status="failed", payload=None, done_at=self.clock.now(), lease_until=None)
-        else:
-            values["lease_until"] = self.clock.now() + timedelta(seconds=retry_in) if retry_in > 0 else None
+    async def mark_failed(self, event_id: int, reason: str, *, max_attempts: int,
+                          retry_in: Callable[[int], float]) -> int:
+        """A handler failed (its transaction, and the attempt it counted, rolled back): count the
+        attempt here; after max_attempts the event is failed for good, else it waits
+        retry_in(attempts) seconds (0: at once). The attempts so far."""
+        now = self.clock.now()
         async with self.db.session() as session:
-            await session.execute(update(InboxEvent).where(InboxEvent.id == event_id).values(**values))
-
-    async def status(self, event_id: int) -> tuple[str, int] | None:
-        async with self.db.session() as session:
-            row = (
+            attempts = (
                 await session.execute(
-                    select(InboxEvent.status, InboxEvent.attempts).where(InboxEvent.id == event_id)
+                    update(_INBOX)
+                    .where(_INBOX.c.id == event_id)
+                    .values(attempts=_INBOX.c.attempts + 1, error=reason[:200])
+                    .returning(_INBOX.c.attempts)
                 )
-            ).first()
-        return (row[0], row[1]) if row else None
+            ).scalar_one_or_none() or max_attempts
+            if attempts >= max_attempts:
+                values: dict[str, object] = {"status": "failed", "payload": None, "done_at": now, "lease_until": None}
+            else:
+                wait = retry_in(attempts)
+                values = {"lease_until": now + timedelta(seconds=wait) if wait > 0 else None}
+            await session.execute(update(_INBOX).where(_INBOX.c.id == event_id).values(**values))
+        return attempts

@@ -40,6 +40,10 @@ from .model import Message, MessageRef, Person, Place
 from .port import DELIVERY_KEY, ChatPort, DeliveryError
 from .tables import OutboxMessage, PostedCard
 
+# The hot path (every message) uses Core statements on the table: no ORM bookkeeping per row.
+_OUT = OutboxMessage.__table__  # type: ignore[attr-defined]
+Row = Any  # a claimed outbox row (sqlalchemy Row with OutboxMessage's columns)
+
 log = logging.getLogger("kulturbot.outbox")
 
 MAX_BACKOFF_SECONDS = 600.0
@@ -157,18 +161,15 @@ class Deliverer:
     def _due_heads(now: datetime, held: list[str]) -> Select[tuple[int, str]]:
         """The oldest pending row of each lane, when it is due now and its platform not held back."""
         heads = (
-            select(func.min(OutboxMessage.id).label("id"))
-            .where(OutboxMessage.status == "pending")
-            .group_by(OutboxMessage.lane)
+            select(func.min(_OUT.c.id).label("id"))
+            .where(_OUT.c.status == "pending")
+            .group_by(_OUT.c.lane)
             .subquery()
         )
         return (
-            select(OutboxMessage.id, OutboxMessage.platform)
-            .join(heads, heads.c.id == OutboxMessage.id)
-            .where(
-                OutboxMessage.next_attempt_at <= now,  # type: ignore[operator]
-                OutboxMessage.platform.not_in(held),  # type: ignore[attr-defined]
-            )
+            select(_OUT.c.id, _OUT.c.platform)
+            .join(heads, heads.c.id == _OUT.c.id)
+            .where(_OUT.c.next_attempt_at <= now, _OUT.c.platform.not_in(held))
         )
 
     async def lane_heads(self, limit: int = 200) -> list[tuple[int, str]]:
@@ -176,8 +177,8 @@ class Deliverer:
         now = self.clock.now()
         query = (
             self._due_heads(now, self._held_back(now))
-            .where((OutboxMessage.lease_until.is_(None)) | (OutboxMessage.lease_until < now))  # type: ignore[union-attr]
-            .order_by(OutboxMessage.id)
+            .where((_OUT.c.lease_until.is_(None)) | (_OUT.c.lease_until < now))
+            .order_by(_OUT.c.id)
             .limit(limit)
         )
         async with self.db.session() as session:
@@ -212,53 +213,53 @@ class Deliverer:
         next_id: int | None = row_id
         while next_id is not None:
             async with self._limit:
-                ok, lane = await self._deliver_one(next_id)
+                ok, next_id = await self._deliver_one(next_id)
             if not ok:
                 break
             sent += 1
-            next_id = await self._next_in_lane(lane)
         return sent
 
-    async def _next_in_lane(self, lane: str) -> int | None:
+    async def _next_in_lane(self, session: AsyncSession, lane: str) -> int | None:
+        """The lane's next row, if it is due now and nobody holds it."""
         now = self.clock.now()
-        async with self.db.session() as session:
-            row = (
-                await session.execute(
-                    select(OutboxMessage.id, OutboxMessage.next_attempt_at, OutboxMessage.lease_until)
-                    .where(OutboxMessage.status == "pending", OutboxMessage.lane == lane)
-                    .order_by(OutboxMessage.id)
-                    .limit(1)
-                )
-            ).first()
+        row = (
+            await session.execute(
+                select(_OUT.c.id, _OUT.c.next_attempt_at, _OUT.c.lease_until)
+                .where(_OUT.c.status == "pending", _OUT.c.lane == lane)
+                .order_by(_OUT.c.id)
+                .limit(1)
+            )
+        ).first()
         if row is None or row[1] > now or (row[2] is not None and row[2] >= now):
             return None
-        return row[0]
+        return int(row[0])
 
-    async def _claim(self, row_id: int) -> tuple[OutboxMessage, PostedCard | None] | None:
+    async def _claim(self, row_id: int) -> tuple[Row, PostedCard | None] | None:
         """Lease the row; with it, in the same transaction, the card it updates or replies under."""
         now = self.clock.now()
         async with self.db.session() as session:
             result = await session.execute(
-                update(OutboxMessage)
+                update(_OUT)
                 .where(
-                    OutboxMessage.id == row_id,
-                    OutboxMessage.status == "pending",
-                    OutboxMessage.next_attempt_at <= now,
-                    (OutboxMessage.lease_until.is_(None)) | (OutboxMessage.lease_until < now),  # type: ignore[union-attr]
+                    _OUT.c.id == row_id,
+                    _OUT.c.status == "pending",
+                    _OUT.c.next_attempt_at <= now,
+                    (_OUT.c.lease_until.is_(None)) | (_OUT.c.lease_until < now),
                 )
-                .values(lease_until=now + self.lease, attempts=OutboxMessage.attempts + 1,
-                        last_error=case((OutboxMessage.last_error.in_([IN_FLIGHT, UNRECORDED]), UNRECORDED),  # type: ignore[union-attr]
+                .values(lease_until=now + self.lease, attempts=_OUT.c.attempts + 1,
+                        last_error=case((_OUT.c.last_error.in_([IN_FLIGHT, UNRECORDED]), UNRECORDED),
                                         else_=IN_FLIGHT))
-                .returning(OutboxMessage)  # the claimed row itself: no second query
+                .returning(*_OUT.c)  # the claimed row itself: no second query
             )
-            row = result.scalar_one_or_none()
+            row = result.first()
             if row is None:
                 return None
             card_key = row.card_key if row.op == "card" else (row.target or {}).get("thread_of")
             posted = await session.get(PostedCard, card_key) if card_key else None
             return row, posted
 
-    async def _deliver_one(self, row_id: int) -> tuple[bool, str]:
+    async def _deliver_one(self, row_id: int) -> tuple[bool, int | None]:
+        """Claim, send and record one row: (sent, the lane's next row if it is due now)."""
         try:
             claimed = await self._claim(row_id)
         except BaseException:
@@ -266,7 +267,7 @@ class Deliverer:
             raise
         if claimed is None:
             self._probe_done(None)
-            return False, ""
+            return False, None
         row, posted = claimed
         port = self.ports.get(row.platform)
         try:
@@ -275,15 +276,14 @@ class Deliverer:
             ref = await self._send(port, row, posted)
         except DeliveryError as exc:
             await self._failed(row, exc)
-            return False, row.lane
+            return False, None
         except Exception as exc:  # noqa: BLE001 - unknown errors are retried like 5xx
             log.exception("outbox send crashed (row %s, %s)", row.id, row.op)
             await self._failed(row, DeliveryError(type(exc).__name__))
-            return False, row.lane
-        await self._sent(row, ref, new_card=row.op == "card" and posted is None)
-        return True, row.lane
+            return False, None
+        return True, await self._sent(row, ref, new_card=row.op == "card" and posted is None)
 
-    async def _send(self, port: ChatPort, row: OutboxMessage, posted: PostedCard | None) -> MessageRef | None:
+    async def _send(self, port: ChatPort, row: Row, posted: PostedCard | None) -> MessageRef | None:
         message = Message.from_json(row.payload)
         target = row.target
         key = f"outbox:{row.id}"
@@ -301,7 +301,7 @@ class Deliverer:
         finally:
             DELIVERY_KEY.reset(token)
 
-    async def _already_sent(self, port: ChatPort, row: OutboxMessage, target: Place | Person, key: str) -> MessageRef | None:
+    async def _already_sent(self, port: ChatPort, row: Row, target: Place | Person, key: str) -> MessageRef | None:
         """After an unrecorded attempt: the message, if the platform already has it."""
         find = getattr(port, "find_sent", None)
         if row.last_error != UNRECORDED or find is None:
@@ -316,7 +316,7 @@ class Deliverer:
             log.info("outbox %s to %s: an earlier attempt had got through; recorded, not sent again", row.op, row.platform)
         return found  # type: ignore[no-any-return]
 
-    async def _send_other(self, port: ChatPort, row: OutboxMessage, posted: PostedCard | None, message: Message,
+    async def _send_other(self, port: ChatPort, row: Row, posted: PostedCard | None, message: Message,
                           key: str) -> MessageRef | None:
         target = row.target
         if row.op == "update":
@@ -351,9 +351,10 @@ class Deliverer:
             if platform in (None, name):
                 outage.probing = False
 
-    async def _sent(self, row: OutboxMessage, ref: MessageRef | None, *, new_card: bool = False) -> None:
-        """Mark the row sent; a card posted for the first time is recorded in the same transaction.
-        The first success after an outage ends it: the rows it held back go in the next round."""
+    async def _sent(self, row: Row, ref: MessageRef | None, *, new_card: bool = False) -> int | None:
+        """Mark the row sent; a card posted for the first time is recorded in the same transaction,
+        and the lane's next row, if due, is looked up in it (returned). The first success after an
+        outage ends it: the rows it held back go in the next round."""
         recovered = self._outages.pop(row.platform, None) is not None
         if recovered:
             log.info("outbox: %s accepts messages again; sending what waited", row.platform)
@@ -364,8 +365,8 @@ class Deliverer:
                                message_id=ref.id[:255], ref=ref.to_json(), updated_at=self.clock.now())
                 )
             await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row.id)
+                update(_OUT)
+                .where(_OUT.c.id == row.id)
                 .values(
                     status="sent",
                     sent_at=self.clock.now(),
@@ -374,10 +375,12 @@ class Deliverer:
                     ref=ref.to_json() if ref else None,
                 )
             )
+            next_id = await self._next_in_lane(session, row.lane)
         if recovered:  # what the outage held back is due (a row that failed keeps its own wait: Retry-After)
             self.wake()
+        return next_id
 
-    async def _failed(self, row: OutboxMessage, exc: DeliveryError) -> None:
+    async def _failed(self, row: Row, exc: DeliveryError) -> None:
         now = self.clock.now()
         attempts = row.attempts
         give_up = exc.permanent or now - row.created_at > GIVE_UP_AFTER
@@ -396,7 +399,7 @@ class Deliverer:
         else:
             values["next_attempt_at"] = now + timedelta(seconds=wait)
         async with self.db.session() as session:
-            await session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(**values))
+            await session.execute(update(_OUT).where(_OUT.c.id == row.id).values(**values))
 
     def _outage(self, platform: str, now: datetime, exc: DeliveryError) -> float:
         """The platform failed as a whole: hold back every send to it. Seconds until the next probe."""

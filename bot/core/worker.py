@@ -142,16 +142,20 @@ class Worker:
         return len(ids)
 
     async def process(self, event_id: int) -> None:
-        event = await self.inbox.claim(event_id)
-        if event is None:
-            return  # done already, or another worker holds it
-        lang = event.lang or self.services.settings.language
+        event: Event | None = None
         try:
             async with self.services.db.session() as session:
+                event = await self.inbox.claim(session, event_id)
+                if event is None:
+                    return  # done already, waiting for a retry, or another instance has it
+                lang = event.lang or self.services.settings.language
                 ctx = Context(self.services, event, session, Outgoing(session, self.services.clock), lang)
                 await self._run(ctx)
                 await self.inbox.mark_done(session, event_id)
         except Exception as exc:  # noqa: BLE001 - the one error path
+            if event is None:  # the claim itself failed (the database is away): the sweep retries
+                log.warning("claiming event %s failed: %s", event_id, type(exc).__name__)
+                return
             await self._handle_error(event_id, event, exc)
             return
         self.deliverer.wake()
@@ -166,18 +170,20 @@ class Worker:
         await call(0, ctx)
 
     async def _handle_error(self, event_id: int, event: Event, exc: Exception) -> None:
-        status = await self.inbox.status(event_id)
-        attempts = status[1] if status else MAX_ATTEMPTS
+        # A lost race (unique key, lock, serialisation) is usually gone at once: the first retry
+        # goes straight back on the queue; later ones wait for the sweep, with backoff.
+        lost_race = isinstance(exc, (IntegrityError, OperationalError))
+        attempts = await self.inbox.mark_failed(
+            event_id, type(exc).__name__, max_attempts=MAX_ATTEMPTS,
+            retry_in=lambda attempts: 0.0 if lost_race and attempts == 1 else 2.0 ** attempts,
+        )
+        race = lost_race and attempts == 1
         final = attempts >= MAX_ATTEMPTS
         log.error(
             "handler failed for %s %s event %s (attempt %d%s): %s",
             event.platform, event.kind, event_id, attempts, ", giving up" if final else "",
             type(exc).__name__, exc_info=exc if final else None,
         )
-        # A lost race (unique key, lock, serialisation) is usually gone at once: the first retry
-        # goes straight back on the queue; later ones wait for the sweep, with backoff.
-        race = isinstance(exc, (IntegrityError, OperationalError)) and attempts == 1
-        await self.inbox.mark_failed(event_id, type(exc).__name__, final=final, retry_in=0.0 if race else 2.0 ** attempts)
         if race and not final:
             self._enqueue(event_id)
         if final:
