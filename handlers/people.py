@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import TextClause, bindparam, select, text
 
 from bot.core.context import Context
 from bot.core.database import Database
@@ -12,28 +12,35 @@ from bot.core.tables import ConversationRef, UserRecord
 from .router import Handler
 
 
+def _upsert(with_dm: bool) -> TextClause:
+    """One statement per event, the same on SQLite (3.35+) and PostgreSQL: the person is added or
+    their last_seen (and name, and DM reference when this is their personal chat) brought up to date."""
+    columns = _USER.c
+    return text(
+        "INSERT INTO chat_user (platform, workspace, user_id, name, dm_ref, first_seen, last_seen) "
+        f"VALUES (:platform, :workspace, :user_id, :name, {':dm_ref' if with_dm else 'NULL'}, :now, :now) "
+        "ON CONFLICT (platform, workspace, user_id) DO UPDATE SET last_seen = excluded.last_seen, "
+        "name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE chat_user.name END"
+        + (", dm_ref = excluded.dm_ref" if with_dm else "")
+    ).bindparams(
+        bindparam("now", type_=columns.last_seen.type),
+        *([bindparam("dm_ref", type_=columns.dm_ref.type)] if with_dm else []),
+    )
+
+
+_USER = UserRecord.__table__  # type: ignore[attr-defined]
+REMEMBER = {True: _upsert(True), False: _upsert(False)}
+
+
 async def remember_person(ctx: Context, call_next: Handler) -> None:
     person, place = ctx.event.person, ctx.event.place
     if person.user_id:
-        record = (
-            await ctx.session.execute(
-                select(UserRecord).where(
-                    UserRecord.platform == person.platform,
-                    UserRecord.workspace == person.workspace,
-                    UserRecord.user_id == person.user_id,
-                )
-            )
-        ).scalar_one_or_none()
-        now = ctx.now()
-        if record is None:
-            record = UserRecord(platform=person.platform, workspace=person.workspace, user_id=person.user_id,
-                                first_seen=now, last_seen=now)
-            ctx.session.add(record)
-        record.last_seen = now
-        if person.name:
-            record.name = person.name[:200]
-        if place.kind == "dm" and place.ref.get("conversation"):
-            record.dm_ref = place.ref["conversation"]
+        dm_ref = place.ref.get("conversation") if place.kind == "dm" else None
+        values = {"platform": person.platform, "workspace": person.workspace, "user_id": person.user_id,
+                  "name": (person.name or "")[:200], "now": ctx.now()}
+        if dm_ref:
+            values["dm_ref"] = dm_ref
+        await ctx.session.execute(REMEMBER[bool(dm_ref)], values)
     if place.kind == "channel" and place.ref.get("conversation"):
         await remember_channel(ctx, place.channel.split(";")[0], place.ref["conversation"])
     await call_next(ctx)
