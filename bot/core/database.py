@@ -16,6 +16,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from . import sqlite_inline
+
 log = logging.getLogger("kulturbot.db")
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 POOL_SIZE = 24
@@ -52,7 +54,10 @@ class Database:
             path = make_url(self.async_url).database
             if path and path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-            kwargs["connect_args"] = {"timeout": 30}
+                # statements run on the loop's thread, not aiosqlite's (see sqlite_inline)
+                kwargs["async_creator"] = sqlite_inline.connector(path)
+            else:
+                kwargs["connect_args"] = {"timeout": 30}
             kwargs.update(pool_size=POOL_SIZE, max_overflow=10)
         else:
             # A pool as large as the work in flight (workers, delivery lanes, acks): connections are
@@ -202,7 +207,6 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
 
