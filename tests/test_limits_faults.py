@@ -4,6 +4,8 @@
   the bot keeps accepting, and afterwards everything queued is delivered, once;
 - the process dies after acknowledging events and before handling them: the next process
   handles each exactly once;
+- the process dies in the middle of handling an event: nothing of it was kept, and the next
+  process handles it at once (no lease to wait out), exactly once;
 - two workers (two instances) race for the same inbox rows on PostgreSQL: each event is
   handled once.
 """
@@ -87,6 +89,40 @@ async def test_acknowledged_but_not_handled_when_the_process_died(sqlite_url, sl
         assert await count(second, InboxEvent, InboxEvent.status != "done") == 0
         posts = top_level_posts(second)
         assert posts[ADVISERS] == 6 and all(posts[f"DUA{n}"] == 1 for n in range(5))
+    finally:
+        await second.close()
+
+
+@pytest.mark.asyncio
+async def test_died_in_the_middle_of_handling_then_handled_at_once_by_the_next_process(
+        database_url, slack_api, connector, clock) -> None:
+    first = await start_bot(database_url, slack_api, connector, clock, ADVISER_CHANNELS=f"default=slack:{ADVISERS}")
+    inside, never = asyncio.Event(), asyncio.Event()
+
+    async def dies_half_way(ctx, call_next) -> None:  # noqa: ANN001 - middleware signature
+        await call_next(ctx)  # the question is logged and its receipt and card recorded...
+        inside.set()
+        await never.wait()  # ...and then the process dies before the transaction ends
+
+    first.runtime.worker.middleware.append(dies_half_way)
+    first.runtime.worker._enqueue = lambda event_id: None  # handled by hand below
+    assert (await first.slack_dm(UNKNOWN, user="UT1")).status == 200
+    [event_id] = (await first.runtime.inbox.pending())
+    handling = asyncio.create_task(first.runtime.worker.process(event_id))
+    await inside.wait()
+    handling.cancel()  # the process is gone; its transaction never committed
+    with pytest.raises(asyncio.CancelledError):
+        await handling
+    await first.close()
+    assert (await count(first, Question), await count(first, Ticket), await count(first, OutboxMessage)) == (0, 0, 0)
+
+    second = await start_bot(database_url, slack_api, connector, clock, ADVISER_CHANNELS=f"default=slack:{ADVISERS}")
+    try:
+        await second.settle()  # no clock advance: nothing holds the event
+        assert (await count(second, Question), await count(second, Ticket)) == (1, 1)
+        async with second.runtime.services.db.session() as session:
+            assert (await session.execute(select(InboxEvent.status, InboxEvent.attempts))).all() == [("done", 1)]
+        assert top_level_posts(second) == Counter({"DUT1": 1, ADVISERS: 1})
     finally:
         await second.close()
 
