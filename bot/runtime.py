@@ -121,7 +121,7 @@ async def build_runtime(
         await db.upgrade()
     services = Services(settings=settings, clock=clock, db=db, knowledge=load_knowledge(settings))
     ports: dict[str, ChatPort] = dict(extra_ports or {})
-    inbox = Inbox(db, clock, lease_seconds=settings.worker_lease_seconds)
+    inbox = Inbox(db, clock)
     deliverer = Deliverer(db, clock, ports, lease_seconds=settings.worker_lease_seconds)
     worker = Worker(services, inbox, deliverer, build_router(), middleware())
     runtime = Runtime(settings, services, inbox, deliverer, worker, Scheduler(settings.timezone), ports)

@@ -23,10 +23,9 @@ _INBOX = InboxEvent.__table__  # type: ignore[attr-defined]  # Core statements: 
 
 
 class Inbox:
-    def __init__(self, db: Database, clock: Clock, *, lease_seconds: float = 60.0) -> None:
+    def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
-        self.lease = timedelta(seconds=lease_seconds)
         self._insert = db.driver_insert(
             InboxEvent, ["platform", "key", "kind", "payload", "status", "attempts", "received_at"], ["platform", "key"]
         )
