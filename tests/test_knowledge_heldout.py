@@ -1,8 +1,11 @@
-"""The bundled articles against the fresh held-out set (kb_heldout_c.jsonl), which no tuning has
-seen. The brief's limits on wrong and false answers and on the helpful rate hold there and must
-keep holding; answer accuracy misses the brief's 0.92 (0.802 measured, knowledge/README.md), so
-it is guarded only against getting worse. Never tune on this file: a failure here means the
-change made the bot less safe, not that the thresholds should move to fit it."""
+"""The bundled articles against the held-out sets that no tuning has seen (kb_heldout_c.jsonl and
+kb_heldout_d.jsonl, each written by someone who never saw the tuning data or the sample
+questions, and measured once after the tuning was done; knowledge/README.md has the figures).
+
+Where the brief's limit holds on a set it must keep holding; where it is missed (answer accuracy
+on both, 0.859 and 0.876 against 0.92; false answers on d, 4 of 67 against 5 %) the figure is
+guarded only against getting worse. Never tune on these files: a failure here means the change
+made the bot less safe or less useful, not that the thresholds should move to fit them."""
 
 from pathlib import Path
 
@@ -13,31 +16,48 @@ from knowledge.evaluation import evaluate, load_cases
 from knowledge.retrieval import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
-HELD_OUT = ROOT / "tests" / "data" / "kb_heldout_c.jsonl"
+BRIEF = {"answer_accuracy": 0.92, "helpful_rate": 0.97, "wrong_answer_rate": 0.02, "false_answer_rate": 0.05}
+# per set: the brief's figure where it is met, else the measured one (rounded towards worse)
+FLOORS = {
+    "kb_heldout_c.jsonl": {"answer_accuracy": 0.84, "helpful_rate": 0.97, "wrong_answer_rate": 0.02,
+                           "false_answer_rate": 0.05},
+    "kb_heldout_d.jsonl": {"answer_accuracy": 0.86, "helpful_rate": 0.97, "wrong_answer_rate": 0.02,
+                           "false_answer_rate": 0.06},
+}
 
 
 @pytest.fixture(scope="module")
-def result() -> dict:
+def kb() -> KnowledgeBase:
     articles, problems = load_articles(ROOT / "knowledge" / "articles")
     assert problems == []
-    return evaluate(KnowledgeBase.build(articles), load_cases(HELD_OUT))
+    return KnowledgeBase.build(articles)
 
 
-def test_the_set_is_large_enough_to_mean_something(result: dict) -> None:
+@pytest.fixture(scope="module", params=sorted(FLOORS))
+def held_out(request: pytest.FixtureRequest, kb: KnowledgeBase) -> tuple[str, dict]:
+    return request.param, evaluate(kb, load_cases(ROOT / "tests" / "data" / request.param))
+
+
+def test_the_set_is_large_enough_to_mean_something(held_out: tuple[str, dict]) -> None:
+    _, result = held_out
     assert result["n_answerable"] >= 150 and result["n_out_of_scope"] >= 40
 
 
-def test_at_most_2_percent_wrong_answers(result: dict) -> None:
-    assert result["wrong_answer_rate"] <= 0.02
+def test_wrong_answers_stay_within_the_limit(held_out: tuple[str, dict]) -> None:
+    name, result = held_out
+    assert result["wrong_answer_rate"] <= FLOORS[name]["wrong_answer_rate"] <= BRIEF["wrong_answer_rate"]
 
 
-def test_at_most_5_percent_false_answers(result: dict) -> None:
-    assert result["false_answer_rate"] <= 0.05
+def test_false_answers_no_worse_than_measured(held_out: tuple[str, dict]) -> None:
+    name, result = held_out
+    assert result["false_answer_rate"] <= FLOORS[name]["false_answer_rate"]
 
 
-def test_helpful_rate_at_least_97_percent(result: dict) -> None:
-    assert result["helpful_rate"] >= 0.97
+def test_helpful_rate_stays_within_the_limit(held_out: tuple[str, dict]) -> None:
+    name, result = held_out
+    assert result["helpful_rate"] >= FLOORS[name]["helpful_rate"] >= BRIEF["helpful_rate"]
 
 
-def test_answer_accuracy_no_worse_than_measured(result: dict) -> None:
-    assert result["answer_accuracy"] >= 0.78  # measured 0.802; the brief's 0.92 is not met
+def test_answer_accuracy_no_worse_than_measured(held_out: tuple[str, dict]) -> None:
+    name, result = held_out
+    assert result["answer_accuracy"] >= FLOORS[name]["answer_accuracy"]
