@@ -171,11 +171,10 @@ class InlineConnection:
         self._conn.rollback()
 
     async def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        self.stop()
 
     def stop(self) -> None:
+        """Close now (SQLAlchemy's forced terminate calls this one; close() awaits it)."""
         if self._connection is not None:
             self._connection.close()
             self._connection = None
