@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, case, func, select, update
+from sqlalchemy import Select, bindparam, case, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .clock import Clock
@@ -42,6 +42,7 @@ from .tables import OutboxMessage, PostedCard
 
 # The hot path (every message) uses Core statements on the table: no ORM bookkeeping per row.
 _OUT = OutboxMessage.__table__  # type: ignore[attr-defined]
+_CARDS = PostedCard.__table__  # type: ignore[attr-defined]
 Row = Any  # a claimed outbox row (sqlalchemy Row with OutboxMessage's columns)
 
 log = logging.getLogger("kulturbot.outbox")
@@ -96,6 +97,27 @@ def record(
     return row
 
 
+@dataclass
+class _Sent:
+    """A row the platform accepted, waiting to be marked sent."""
+
+    row: Row
+    ref: MessageRef | None
+    new_card: bool
+
+
+def _card_key(row: Row) -> str | None:
+    """The card a row posts or updates, or replies under."""
+    return row.card_key if row.op == "card" else (row.target or {}).get("thread_of")
+
+
+_MARK_SENT = (
+    update(_OUT)
+    .where(_OUT.c.id == bindparam("row_id"))
+    .values(status="sent", sent_at=bindparam("sent_at"), lease_until=None, last_error=None, ref=bindparam("sent_ref"))
+)
+
+
 def backoff(attempts: int) -> float:
     return min(MAX_BACKOFF_SECONDS, 2.0 ** max(0, attempts - 1))
 
@@ -120,6 +142,8 @@ class Deliverer:
         self._stopping = False
         self._limit = asyncio.Semaphore(concurrency)
         self._outages: dict[str, _Outage] = {}
+        self._unrecorded: list[_Sent] = []  # sent, waiting for their mark (see _sent)
+        self._recording = asyncio.Lock()
 
     def wake(self) -> None:
         self._wake.set()
@@ -193,97 +217,79 @@ class Deliverer:
             return (await session.execute(select(func.count()).select_from(due))).scalar_one()
 
     async def deliver_due(self) -> int:
-        """One round: deliver each lane's due head, lanes in parallel. Returns rows sent."""
+        """One round: claim each lane's due head (one statement for all), send them in parallel,
+        and record what went through. Returns rows sent. The lanes' next rows go in the next round."""
         heads = await self.lane_heads()
-        chosen = []
+        chosen: list[int] = []
+        probes: set[str] = set()
         for row_id, platform in heads:
             outage = self._outages.get(platform)
             if outage is not None:  # due for a probe: this row alone, until it tells us more
                 if outage.probing:
                     continue
                 outage.probing = True
+                probes.add(platform)
             chosen.append(row_id)
         if not chosen:
             return 0
-        results = await asyncio.gather(*(self._deliver_lane(row_id) for row_id in chosen))
+        try:
+            claimed = await self._claim(chosen)
+        except BaseException:
+            for platform in probes:
+                self._probe_done(platform)
+            raise
+        for platform in probes - {row.platform for row, _ in claimed}:
+            self._probe_done(platform)  # the probe's row was gone or leased elsewhere: the next may go
+        results = await asyncio.gather(*(self._deliver_one(row, posted) for row, posted in claimed))
         return sum(results)
 
-    async def _deliver_lane(self, row_id: int) -> int:
-        sent = 0
-        next_id: int | None = row_id
-        while next_id is not None:
-            async with self._limit:
-                ok, next_id = await self._deliver_one(next_id)
-            if not ok:
-                break
-            sent += 1
-        return sent
-
-    async def _next_in_lane(self, session: AsyncSession, lane: str) -> int | None:
-        """The lane's next row, if it is due now and nobody holds it."""
-        now = self.clock.now()
-        row = (
-            await session.execute(
-                select(_OUT.c.id, _OUT.c.next_attempt_at, _OUT.c.lease_until)
-                .where(_OUT.c.status == "pending", _OUT.c.lane == lane)
-                .order_by(_OUT.c.id)
-                .limit(1)
-            )
-        ).first()
-        if row is None or row[1] > now or (row[2] is not None and row[2] >= now):
-            return None
-        return int(row[0])
-
-    async def _claim(self, row_id: int) -> tuple[Row, PostedCard | None] | None:
-        """Lease the row; with it, in the same transaction, the card it updates or replies under."""
+    async def _claim(self, row_ids: list[int]) -> list[tuple[Row, Row | None]]:
+        """Lease the rows that are still due (one statement); with them, in the same transaction,
+        the cards they update or reply under."""
         now = self.clock.now()
         async with self.db.session() as session:
-            result = await session.execute(
-                update(_OUT)
-                .where(
-                    _OUT.c.id == row_id,
-                    _OUT.c.status == "pending",
-                    _OUT.c.next_attempt_at <= now,
-                    (_OUT.c.lease_until.is_(None)) | (_OUT.c.lease_until < now),
+            rows = (
+                await session.execute(
+                    update(_OUT)
+                    .where(
+                        _OUT.c.id.in_(row_ids),
+                        _OUT.c.status == "pending",
+                        _OUT.c.next_attempt_at <= now,
+                        (_OUT.c.lease_until.is_(None)) | (_OUT.c.lease_until < now),
+                    )
+                    .values(lease_until=now + self.lease, attempts=_OUT.c.attempts + 1,
+                            last_error=case((_OUT.c.last_error.in_([IN_FLIGHT, UNRECORDED]), UNRECORDED),
+                                            else_=IN_FLIGHT))
+                    .returning(*_OUT.c)  # the claimed rows themselves: no second query
                 )
-                .values(lease_until=now + self.lease, attempts=_OUT.c.attempts + 1,
-                        last_error=case((_OUT.c.last_error.in_([IN_FLIGHT, UNRECORDED]), UNRECORDED),
-                                        else_=IN_FLIGHT))
-                .returning(*_OUT.c)  # the claimed row itself: no second query
-            )
-            row = result.first()
-            if row is None:
-                return None
-            card_key = row.card_key if row.op == "card" else (row.target or {}).get("thread_of")
-            posted = await session.get(PostedCard, card_key) if card_key else None
-            return row, posted
+            ).all()
+            keys = {key for row in rows if (key := _card_key(row))}
+            posted = {}
+            if keys:
+                posted = {card.key: card for card in
+                          (await session.execute(select(*_CARDS.c).where(_CARDS.c.key.in_(keys)))).all()}
+        rows.sort(key=lambda row: row.id)
+        return [(row, posted.get(_card_key(row))) for row in rows]
 
-    async def _deliver_one(self, row_id: int) -> tuple[bool, int | None]:
-        """Claim, send and record one row: (sent, the lane's next row if it is due now)."""
-        try:
-            claimed = await self._claim(row_id)
-        except BaseException:
-            self._probe_done(None)
-            raise
-        if claimed is None:
-            self._probe_done(None)
-            return False, None
-        row, posted = claimed
+    async def _deliver_one(self, row: Row, posted: Row | None) -> int:
+        """Send and record one claimed row: 1 if it went through."""
         port = self.ports.get(row.platform)
         try:
-            if port is None:
-                raise DeliveryError(f"no adapter for platform {row.platform}", permanent=True)
-            ref = await self._send(port, row, posted)
+            async with self._limit:
+                if port is None:
+                    raise DeliveryError(f"no adapter for platform {row.platform}", permanent=True)
+                ref = await self._send(port, row, posted)
         except DeliveryError as exc:
             await self._failed(row, exc)
-            return False, None
+            return 0
         except Exception as exc:  # noqa: BLE001 - unknown errors are retried like 5xx
             log.exception("outbox send crashed (row %s, %s)", row.id, row.op)
             await self._failed(row, DeliveryError(type(exc).__name__))
-            return False, None
-        return True, await self._sent(row, ref, new_card=row.op == "card" and posted is None)
+            return 0
+        await self._sent(row, ref, new_card=row.op == "card" and posted is None)
+        return 1
 
-    async def _send(self, port: ChatPort, row: Row, posted: PostedCard | None) -> MessageRef | None:
+    async def _send(self, port: ChatPort, row: Row, posted: Row | None) -> MessageRef | None:
         message = Message.from_json(row.payload)
         target = row.target
         key = f"outbox:{row.id}"
@@ -316,7 +322,7 @@ class Deliverer:
             log.info("outbox %s to %s: an earlier attempt had got through; recorded, not sent again", row.op, row.platform)
         return found  # type: ignore[no-any-return]
 
-    async def _send_other(self, port: ChatPort, row: Row, posted: PostedCard | None, message: Message,
+    async def _send_other(self, port: ChatPort, row: Row, posted: Row | None, message: Message,
                           key: str) -> MessageRef | None:
         target = row.target
         if row.op == "update":
@@ -332,7 +338,7 @@ class Deliverer:
             return await self._already_sent(port, row, place, key) or await port.send(place, message)
         raise DeliveryError(f"unknown outbox op {row.op}", permanent=True)
 
-    def _in_card_thread(self, place: Place, card_key: str, posted: PostedCard | None) -> Place:
+    def _in_card_thread(self, place: Place, card_key: str, posted: Row | None) -> Place:
         """A reply in the thread under a card (the card goes first: it is in the same lane)."""
         if posted is None:
             raise DeliveryError(f"card {card_key} is not posted yet")
@@ -351,34 +357,31 @@ class Deliverer:
             if platform in (None, name):
                 outage.probing = False
 
-    async def _sent(self, row: Row, ref: MessageRef | None, *, new_card: bool = False) -> int | None:
-        """Mark the row sent; a card posted for the first time is recorded in the same transaction,
-        and the lane's next row, if due, is looked up in it (returned). The first success after an
-        outage ends it: the rows it held back go in the next round."""
-        recovered = self._outages.pop(row.platform, None) is not None
-        if recovered:
-            log.info("outbox: %s accepts messages again; sending what waited", row.platform)
-        async with self.db.session() as session:
-            if new_card and ref is not None:
-                session.add(
-                    PostedCard(key=row.card_key, platform=row.platform, channel=ref.channel[:255],
-                               message_id=ref.id[:255], ref=ref.to_json(), updated_at=self.clock.now())
-                )
-            await session.execute(
-                update(_OUT)
-                .where(_OUT.c.id == row.id)
-                .values(
-                    status="sent",
-                    sent_at=self.clock.now(),
-                    lease_until=None,
-                    last_error=None,
-                    ref=ref.to_json() if ref else None,
-                )
-            )
-            next_id = await self._next_in_lane(session, row.lane)
+    async def _sent(self, row: Row, ref: MessageRef | None, *, new_card: bool = False) -> None:
+        """Mark the row sent (a card posted for the first time is recorded in the same transaction);
+        returns once that is committed. Rows sent while another mark is being written wait for it
+        and are then marked together, in one transaction: under load the marks cost a few
+        statements a round, not two per message. The first success after an outage ends it: the
+        rows it held back go in the next round."""
+        self._unrecorded.append(_Sent(row, ref, new_card))
+        async with self._recording:
+            if not self._unrecorded:
+                return  # a mark written while we waited had ours in it
+            batch, self._unrecorded = self._unrecorded, []
+            now = self.clock.now()
+            cards = [{"key": s.row.card_key, "platform": s.row.platform, "channel": s.ref.channel[:255],
+                      "message_id": s.ref.id[:255], "ref": s.ref.to_json(), "updated_at": now}
+                     for s in batch if s.new_card and s.ref is not None]
+            async with self.db.session() as session:
+                if cards:
+                    await session.execute(insert(_CARDS), cards)
+                await session.execute(_MARK_SENT, [{"row_id": s.row.id, "sent_at": now,
+                                                    "sent_ref": s.ref.to_json() if s.ref else None} for s in batch])
+        recovered = [p for p in {s.row.platform for s in batch} if self._outages.pop(p, None) is not None]
+        for platform in recovered:
+            log.info("outbox: %s accepts messages again; sending what waited", platform)
         if recovered:  # what the outage held back is due (a row that failed keeps its own wait: Retry-After)
             self.wake()
-        return next_id
 
     async def _failed(self, row: Row, exc: DeliveryError) -> None:
         now = self.clock.now()
