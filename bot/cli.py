@@ -32,6 +32,8 @@ def serve(
     port: int = typer.Option(3978, help="Port to listen on."),
 ) -> None:
     """Run the bot: POST /slack/events, POST /api/messages, GET /healthz."""
+    import gc
+
     from aiohttp import web
 
     from bot.runtime import build_runtime
@@ -42,7 +44,12 @@ def serve(
 
     async def make_app() -> web.Application:
         runtime = await build_runtime(settings)
-        return build_web_app(runtime)
+        app = build_web_app(runtime)
+        # What was built at start (the knowledge index, the app) lives as long as the process: out of
+        # the collector's sight, a full collection no longer walks ~200k objects (bench/load: GC
+        # took 0.33 ms of every event's CPU, 0.11 ms after this)
+        gc.freeze()
+        return app
 
     def listening(_banner: str) -> None:  # aiohttp's banner, as one log line
         logging.getLogger("kulturbot").info("serving on http://%s:%d", host, port)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from bot.core.context import Context
 from bot.core.tables import Question
@@ -19,24 +19,19 @@ async def log_question(
     smalltalk: str | None = None,
 ) -> Question:
     event = ctx.event
-    row = Question(
-        asked_at=ctx.now(),
-        platform=event.platform,
-        workspace=event.person.workspace,
-        user_id=event.person.user_id,
-        place_kind=event.place.kind,
-        event_key=event.key[:255],
-        text=text,
-        lang=ctx.lang,
-        outcome=outcome,
-        article_id=article_id,
-        confidence=round(float(confidence), 4),
-        suggestions=list(suggestions or []),
-        smalltalk=smalltalk,
-    )
-    ctx.session.add(row)
-    await ctx.session.flush()
-    return row
+    values = {
+        "asked_at": ctx.now(), "platform": event.platform, "workspace": event.person.workspace,
+        "user_id": event.person.user_id, "place_kind": event.place.kind, "event_key": event.key[:255],
+        "text": text, "lang": ctx.lang, "outcome": outcome, "article_id": article_id,
+        "confidence": round(float(confidence), 4), "suggestions": list(suggestions or []), "smalltalk": smalltalk,
+    }
+    # one prepared INSERT … RETURNING id, not the ORM's unit of work (a message's hot path); the
+    # row handed back is not in the session: read it, don't change it
+    question_id = (await ctx.session.execute(_INSERT, values)).scalar_one()
+    return Question(id=question_id, **values)
+
+
+_INSERT = insert(Question.__table__).returning(Question.__table__.c.id)  # type: ignore[attr-defined]
 
 
 async def own_question(ctx: Context, value: str) -> Question | None:

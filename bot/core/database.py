@@ -24,6 +24,8 @@ POOL_SIZE = 24
 # Units of work at once in one process (bench/load: bounding them, with the acks first, takes
 # PostgreSQL's p99 ack at 50 events/s from ~290 ms unbounded to ~35-65 ms at 2-4).
 PG_TURNS = 4
+# session.info key: async steps (session) -> None that run just before the unit of work commits
+BEFORE_COMMIT = "kulturbot.before_commit"
 
 
 def _driver_urls(url: str) -> tuple[str, str]:
@@ -77,10 +79,14 @@ class Database:
         Units of work take turns, `urgent` ones (storing an event before its ack) first: on SQLite
         one at a time (it has one writer, and its connections would otherwise wait for each other
         in its busy handler, which sleeps up to 100 ms a try), on PostgreSQL PG_TURNS at a time
-        (more only crowd the event loop and delay the acks). Never open one inside another."""
+        (more only crowd the event loop and delay the acks). Never open one inside another.
+        Steps listed under session.info[BEFORE_COMMIT] run just before the commit (the outbox
+        writes a unit of work's messages there, in one statement)."""
         async with self._turn(urgent), self.sessions() as session:
             try:
                 yield session
+                for step in session.info.pop(BEFORE_COMMIT, ()):
+                    await step(session)
                 await session.commit()
             except BaseException:
                 await session.rollback()

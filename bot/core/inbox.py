@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .clock import Clock
@@ -20,6 +20,24 @@ from .privacy import mask_event
 from .tables import InboxEvent
 
 _INBOX = InboxEvent.__table__  # type: ignore[attr-defined]  # Core statements: no ORM bookkeeping per event
+
+# Built once: building a statement costs more than running it (~90 µs against ~50 on SQLite).
+_FREE = (
+    select(_INBOX.c.id)
+    .where(
+        _INBOX.c.id == bindparam("event_id"),
+        _INBOX.c.status == "pending",
+        (_INBOX.c.lease_until.is_(None)) | (_INBOX.c.lease_until < bindparam("now")),
+    )
+    .with_for_update(skip_locked=True)
+    .scalar_subquery()
+)
+_CLAIM = update(_INBOX).where(_INBOX.c.id == _FREE).values(attempts=_INBOX.c.attempts + 1).returning(_INBOX.c.payload)
+_DONE = (
+    update(_INBOX)
+    .where(_INBOX.c.id == bindparam("event_id"))
+    .values(status="done", payload=None, done_at=bindparam("now"), lease_until=None)
+)
 
 
 class Inbox:
@@ -52,23 +70,7 @@ class Inbox:
         instance moves on instead of waiting; SQLite has one writer). The attempt is counted with
         the handling: both commit together, or neither does, and a crash mid-way leaves the event
         pending for the next sweep at once."""
-        now = self.clock.now()
-        free = (
-            select(_INBOX.c.id)
-            .where(
-                _INBOX.c.id == event_id,
-                _INBOX.c.status == "pending",
-                (_INBOX.c.lease_until.is_(None)) | (_INBOX.c.lease_until < now),
-            )
-            .with_for_update(skip_locked=True)
-            .scalar_subquery()
-        )
-        result = await session.execute(
-            update(_INBOX)
-            .where(_INBOX.c.id == free)
-            .values(attempts=_INBOX.c.attempts + 1)
-            .returning(_INBOX.c.payload)
-        )
+        result = await session.execute(_CLAIM, {"event_id": event_id, "now": self.clock.now()})
         payload = result.scalar_one_or_none()
         return Event.from_json(payload) if payload else None
 
@@ -89,11 +91,7 @@ class Inbox:
 
     async def mark_done(self, session: AsyncSession, event_id: int) -> None:
         """Inside the handler's transaction: done, and the raw payload dropped (data minimisation)."""
-        await session.execute(
-            update(_INBOX)
-            .where(_INBOX.c.id == event_id)
-            .values(status="done", payload=None, done_at=self.clock.now(), lease_until=None)
-        )
+        await session.execute(_DONE, {"event_id": event_id, "now": self.clock.now()})
 
     async def mark_failed(self, event_id: int, reason: str, *, max_attempts: int,
                           retry_in: Callable[[int], float]) -> int:

@@ -31,11 +31,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, bindparam, case, func, insert, select, update
+from sqlalchemy import bindparam, case, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .clock import Clock
-from .database import Database
+from .database import BEFORE_COMMIT, Database
 from .model import Message, MessageRef, Person, Place
 from .port import DELIVERY_KEY, ChatPort, DeliveryError
 from .tables import OutboxMessage, PostedCard
@@ -82,19 +82,28 @@ def record(
     target: dict[str, Any],
     message: Message,
     card_key: str | None = None,
-) -> OutboxMessage:
-    row = OutboxMessage(
-        created_at=now,
-        platform=platform,
-        op=op,
-        lane=lane[:255],
-        target=target,
-        payload=message.to_json(),
-        card_key=card_key,
-        next_attempt_at=now,
-    )
-    session.add(row)
-    return row
+) -> None:
+    """Keep the message for this transaction's outbox insert: all of a unit of work's messages go
+    in one statement just before it commits (Database.session runs its before-commit steps), in the
+    order they were recorded. Nothing is written if the unit of work fails."""
+    rows = session.info.get(_RECORDED)
+    if rows is None:
+        rows = session.info[_RECORDED] = []
+        session.info.setdefault(BEFORE_COMMIT, []).append(_insert_recorded)
+    rows.append({
+        "created_at": now, "platform": platform, "op": op, "lane": lane[:255], "target": target,
+        "payload": message.to_json(), "card_key": card_key, "next_attempt_at": now,
+        "status": "pending", "attempts": 0,
+    })
+
+
+_RECORDED = "kulturbot.outbox"
+
+
+async def _insert_recorded(session: AsyncSession) -> None:
+    rows = session.info.pop(_RECORDED, None)
+    if rows:
+        await session.execute(_INSERT, rows)
 
 
 @dataclass
@@ -111,6 +120,26 @@ def _card_key(row: Row) -> str | None:
     return row.card_key if row.op == "card" else (row.target or {}).get("thread_of")
 
 
+# Statements of every round, built once (building one costs more than running it).
+_HEADS = select(func.min(_OUT.c.id).label("id")).where(_OUT.c.status == "pending").group_by(_OUT.c.lane).subquery()
+_DUE_HEADS = (  # the oldest pending row of each lane, when it is due now and its platform not held back
+    select(_OUT.c.id, _OUT.c.platform)
+    .join(_HEADS, _HEADS.c.id == _OUT.c.id)
+    .where(_OUT.c.next_attempt_at <= bindparam("now"), _OUT.c.platform.not_in(bindparam("held", expanding=True)))
+)
+_LEASE_FREE = (_OUT.c.lease_until.is_(None)) | (_OUT.c.lease_until < bindparam("now"))
+_LANE_HEADS = _DUE_HEADS.where(_LEASE_FREE).order_by(_OUT.c.id).limit(bindparam("limit"))
+_DUE_COUNT = select(func.count()).select_from(_DUE_HEADS.subquery())
+_CLAIM_ROWS = (
+    update(_OUT)
+    .where(_OUT.c.id.in_(bindparam("ids", expanding=True)), _OUT.c.status == "pending",
+           _OUT.c.next_attempt_at <= bindparam("now"), _LEASE_FREE)
+    .values(lease_until=bindparam("lease_until"), attempts=_OUT.c.attempts + 1,
+            last_error=case((_OUT.c.last_error.in_([IN_FLIGHT, UNRECORDED]), UNRECORDED), else_=IN_FLIGHT))
+    .returning(*_OUT.c)  # the claimed rows themselves: no second query
+)
+_CARDS_BY_KEY = select(*_CARDS.c).where(_CARDS.c.key.in_(bindparam("keys", expanding=True)))
+_INSERT = insert(_OUT)
 _MARK_SENT = (
     update(_OUT)
     .where(_OUT.c.id == bindparam("row_id"))
@@ -181,40 +210,19 @@ class Deliverer:
         """Platforms in an outage that are not due for a probe now (one probe at a time)."""
         return [p for p, o in self._outages.items() if o.probing or o.until > now]
 
-    @staticmethod
-    def _due_heads(now: datetime, held: list[str]) -> Select[tuple[int, str]]:
-        """The oldest pending row of each lane, when it is due now and its platform not held back."""
-        heads = (
-            select(func.min(_OUT.c.id).label("id"))
-            .where(_OUT.c.status == "pending")
-            .group_by(_OUT.c.lane)
-            .subquery()
-        )
-        return (
-            select(_OUT.c.id, _OUT.c.platform)
-            .join(heads, heads.c.id == _OUT.c.id)
-            .where(_OUT.c.next_attempt_at <= now, _OUT.c.platform.not_in(held))
-        )
-
     async def lane_heads(self, limit: int = 200) -> list[tuple[int, str]]:
         """The oldest pending row of each lane that is due now and not leased: (id, platform)."""
         now = self.clock.now()
-        query = (
-            self._due_heads(now, self._held_back(now))
-            .where((_OUT.c.lease_until.is_(None)) | (_OUT.c.lease_until < now))
-            .order_by(_OUT.c.id)
-            .limit(limit)
-        )
         async with self.db.session() as session:
-            return [(row_id, platform) for row_id, platform in (await session.execute(query)).all()]
+            rows = await session.execute(_LANE_HEADS, {"now": now, "held": self._held_back(now), "limit": limit})
+            return [(row_id, platform) for row_id, platform in rows.all()]
 
     async def due_now(self) -> int:
         """Lanes whose oldest pending row is due now: waiting for a deliverer or being sent (settle).
         Rows of a platform held back by an outage are not due until its next probe."""
         now = self.clock.now()
-        due = self._due_heads(now, self._held_back(now)).subquery()
         async with self.db.session() as session:
-            return (await session.execute(select(func.count()).select_from(due))).scalar_one()
+            return (await session.execute(_DUE_COUNT, {"now": now, "held": self._held_back(now)})).scalar_one()
 
     async def deliver_due(self) -> int:
         """One round: claim each lane's due head (one statement for all), send them in parallel,
@@ -248,26 +256,11 @@ class Deliverer:
         the cards they update or reply under."""
         now = self.clock.now()
         async with self.db.session() as session:
-            rows = (
-                await session.execute(
-                    update(_OUT)
-                    .where(
-                        _OUT.c.id.in_(row_ids),
-                        _OUT.c.status == "pending",
-                        _OUT.c.next_attempt_at <= now,
-                        (_OUT.c.lease_until.is_(None)) | (_OUT.c.lease_until < now),
-                    )
-                    .values(lease_until=now + self.lease, attempts=_OUT.c.attempts + 1,
-                            last_error=case((_OUT.c.last_error.in_([IN_FLIGHT, UNRECORDED]), UNRECORDED),
-                                            else_=IN_FLIGHT))
-                    .returning(*_OUT.c)  # the claimed rows themselves: no second query
-                )
-            ).all()
+            rows = (await session.execute(_CLAIM_ROWS, {"ids": row_ids, "now": now, "lease_until": now + self.lease})).all()
             keys = {key for row in rows if (key := _card_key(row))}
             posted = {}
             if keys:
-                posted = {card.key: card for card in
-                          (await session.execute(select(*_CARDS.c).where(_CARDS.c.key.in_(keys)))).all()}
+                posted = {card.key: card for card in (await session.execute(_CARDS_BY_KEY, {"keys": list(keys)})).all()}
         rows.sort(key=lambda row: row.id)
         return [(row, posted.get(_card_key(row))) for row in rows]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from sqlalchemy import delete
 
 from bot.core.context import Context
 from bot.core.model import Message, Place, markdown
@@ -152,10 +151,9 @@ async def my_tickets(ctx: Context) -> None:
 
 async def consume_pending(ctx: Context) -> bool:
     """If the asker was asked to write details, this message is them."""
-    pending = await store.pending_input(ctx)
+    pending = await store.take_pending_input(ctx)
     if pending is None:
         return False
-    await ctx.session.execute(delete(PendingInput).where(PendingInput.person_key == pending.person_key))
     ticket = await store.get(ctx.session, pending.ticket_id)
     if ticket is None or not _owns(ctx, ticket):
         return False

@@ -48,7 +48,8 @@ async def open_ticket(
     kb = ctx.services.knowledge.current
     near_ids = [i for i in ([unhelpful_article] if unhelpful_article else []) + list(question.suggestions) if i]
     near_articles = [a for a in (kb.get(i) for i in dict.fromkeys(near_ids)) if a]
-    if not near_articles and question.text:
+    if not near_articles and question.text and question.outcome != "escalate":
+        # (an escalated question was just asked and found nothing near enough: asking again would too)
         scored = kb.ask(question.text)
         near_articles = list(scored.suggestions) or ([scored.article] if scored.article else [])
     asker = await named(ctx, ctx.event.person)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.context import Context
@@ -107,14 +107,18 @@ async def ticket_of_card_message(session: AsyncSession, platform: str, channel: 
     return (ticket, side.split(":")[0]) if ticket else None
 
 
-async def pending_input(ctx: Context) -> PendingInput | None:
-    row = await ctx.session.get(PendingInput, ctx.event.person.key)
-    if row is None:
-        return None
-    if row.expires_at < ctx.now():
-        await ctx.session.delete(row)
-        return None
-    return row
+async def take_pending_input(ctx: Context) -> Any | None:
+    """The input this person was asked for (ticket_id, kind), if it has not expired; taken either
+    way. One statement, run for every message: usually it finds nothing."""
+    row = (await ctx.session.execute(_TAKE_PENDING, {"key": ctx.event.person.key})).first()
+    return row if row is not None and row.expires_at >= ctx.now() else None
+
+
+_PENDING = PendingInput.__table__  # type: ignore[attr-defined]
+_TAKE_PENDING = (
+    delete(_PENDING).where(_PENDING.c.person_key == bindparam("key"))
+    .returning(_PENDING.c.ticket_id, _PENDING.c.kind, _PENDING.c.expires_at)
+)
 
 
 async def question_of(session: AsyncSession, ticket: Ticket) -> Question | None:
