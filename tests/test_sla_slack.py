@@ -144,6 +144,17 @@ async def test_an_unclaimed_ticket_reminds_the_channel_then_escalates_the_breach
 
 
 @pytest.mark.asyncio
+async def test_a_new_ticket_is_planned_as_it_opens_so_the_next_sweep_has_nothing_to_look_at(desk: BotUnderTest,
+                                                                                          clock) -> None:
+    await open_ticket(desk)
+    ticket = await ticket_row(desk)
+    assert ticket.deadline_at == DEADLINE
+    assert ticket.sla_check_at == datetime(2026, 11, 26, 12, 0, tzinfo=UTC)  # the 24-hour reminder
+    report = await sla_sweep(desk.runtime)
+    assert report.looked_at == 0 and report.total_sent == 0
+
+
+@pytest.mark.asyncio
 async def test_a_claimed_ticket_reminds_its_adviser_by_dm(desk: BotUnderTest, clock) -> None:
     await open_ticket(desk)
     await click(desk, buttons_of(latest_card(desk)["blocks"])["Ta saken"], "UOLA")

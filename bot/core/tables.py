@@ -159,7 +159,7 @@ class Ticket(SQLModel, table=True):
     paused_at: datetime | None = None
     paused_seconds: float = 0.0
     # When the SLA sweep (handlers/sla) should look at this ticket next: the due time of its next
-    # reminder or breach. New tickets start at SLA_CHECK_NOW ("look at once"); NULL: nothing left to do.
+    # reminder or breach (open_ticket sets it; the default SLA_CHECK_NOW is "look at once"); NULL: nothing left to do.
     sla_check_at: datetime | None = Field(default=SLA_CHECK_NOW)
 
     @property

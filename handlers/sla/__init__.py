@@ -13,12 +13,25 @@ This module stays light (the ticket code imports deadline_for from here at impor
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.core.config import Settings
 
 from .calendar import calendar_for
 
+if TYPE_CHECKING:
+    from bot.core.tables import Ticket
+
 
 def deadline_for(created_at: datetime, settings: Settings) -> datetime:
     """The deadline of a ticket opened at created_at: SLA_HOURS on the configured calendar."""
     return calendar_for(settings).add(created_at, settings.sla_hours * 3600)
+
+
+def first_check(ticket: "Ticket", settings: Settings) -> datetime:
+    """When a new ticket's first notice falls due: its sla_check_at, so that the sweep does not have
+    to plan it first (under a burst of questions that planning came in lumps of hundreds of tickets
+    every SLA_SWEEP_SECONDS and held up the acks; bench/load)."""
+    from .plan import schedule
+
+    return schedule(ticket, settings, calendar_for(settings))[0].due_at

@@ -8,7 +8,7 @@ from bot.core.context import Context
 from bot.core.model import Person, Place
 from handlers.cards import text_message
 from bot.core.tables import Question, Ticket, TicketEvent, UserRecord
-from handlers.sla import deadline_for
+from handlers.sla import deadline_for, first_check
 
 from . import store
 from .routing import adviser_place, choose_route
@@ -63,6 +63,7 @@ async def open_ticket(
         route=choose_route(ctx.settings, question.text or "", near_articles),
         deadline_at=deadline_for(now, ctx.settings), origin=origin,
     )
+    ticket.sla_check_at = first_check(ticket, ctx.settings)
     ctx.session.add(ticket)
     await ctx.session.flush()
     await store.audit(ctx, ticket, "opened", asker)
