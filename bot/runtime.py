@@ -153,7 +153,9 @@ async def build_runtime(
         async def lookup_channel(channel: str) -> dict[str, Any] | None:
             return await channel_reference(db, "teams", channel)
 
-        ports["teams"] = TeamsPort(runtime.teams_adapter, settings.teams_app_id, lookup_dm, lookup_channel)
+        if runtime.http is None:
+            runtime.http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
+        ports["teams"] = TeamsPort(runtime.teams_adapter, settings.teams_app_id, lookup_dm, lookup_channel, runtime.http)
         if not settings.teams_app_id:
             log.warning("Teams runs anonymous (no MicrosoftAppId): only for local clients and tests")
     if platforms and "default" not in settings.adviser_routes:  # (the console shows cards itself)

@@ -97,3 +97,39 @@ async def test_anonymous_mode_accepts_no_token_but_app_id_mode_rejects_bad_token
         assert connector.sent == []
     finally:
         await secured.close()
+
+
+@pytest.mark.asyncio
+async def test_with_an_app_id_every_connector_call_carries_the_bots_token(sqlite_url, slack_api, connector, clock,
+                                                                        monkeypatch) -> None:
+    from botframework.connector.auth import MicrosoftAppCredentials
+
+    from bot.core.model import Message, MessageRef, Place
+    from tests.harness import start_bot
+
+    monkeypatch.setattr(MicrosoftAppCredentials, "get_access_token", lambda self, force_refresh=False: "token-from-aad")
+    secured = await start_bot(sqlite_url, slack_api, connector, clock, MicrosoftAppId="11111111-2222-3333-4444-555555555555",
+                              MicrosoftAppPassword="secret")
+    try:
+        reference = {"serviceUrl": connector.url, "channelId": "msteams", "conversation": {"id": "a:conv;1"},
+                     "bot": {"id": "28:kulturbot"}, "user": {"id": "29:kari"}}
+        port = secured.runtime.ports["teams"]
+        ref = await port.send(Place("teams", "tenant-1", "a:conv;1", "dm", None, {"conversation": reference}),
+                              Message(text="Hei"))
+        await port.update(MessageRef("teams", "a:conv;1", ref.id, {"conversation": reference}), Message(text="Hei igjen"))
+        sent, updated = connector.sent
+        assert (sent.verb, updated.verb) == ("send", "update") and updated.activity_id == ref.id
+        assert sent.conversation == updated.conversation == "a:conv;1"
+        assert sent.authorization == updated.authorization == "Bearer token-from-aad"
+        assert sent.activity["from"] == {"id": "28:kulturbot"} and sent.activity["recipient"] == {"id": "29:kari"}
+        assert updated.activity["text"] == "Hei igjen"
+    finally:
+        await secured.close()
+
+
+@pytest.mark.asyncio
+async def test_anonymous_connector_calls_carry_no_token(bot_on: BotUnderTest) -> None:
+    bot = bot_on
+    await bot.teams_post(bot.activity("Hva er breddeprogrammet?"))
+    [sent] = await bot.connector.wait_for(1)
+    assert sent.authorization == ""

@@ -16,6 +16,7 @@ class Sent:
     conversation: str
     activity: dict[str, Any]
     activity_id: str
+    authorization: str = ""  # the Authorization header the bot sent
 
 
 @dataclass
@@ -60,14 +61,16 @@ class FakeConnector:
         if (failed := self._failure()) is not None:
             return failed
         activity_id = f"bot-{next(self._ids)}"
-        await self._record(Sent("send", request.match_info["conv"], await request.json(), activity_id))
+        await self._record(Sent("send", request.match_info["conv"], await request.json(), activity_id,
+                                request.headers.get("Authorization", "")))
         return web.json_response({"id": activity_id})
 
     async def _update(self, request: web.Request) -> web.Response:
         if (failed := self._failure()) is not None:
             return failed
         activity_id = request.match_info["activity"]
-        await self._record(Sent("update", request.match_info["conv"], await request.json(), activity_id))
+        await self._record(Sent("update", request.match_info["conv"], await request.json(), activity_id,
+                                request.headers.get("Authorization", "")))
         return web.json_response({"id": activity_id})
 
     def sends(self) -> list[Sent]:
