@@ -472,7 +472,7 @@ async def ladder(platform: str, db_kind: str, rates: list[int], seconds: float, 
     return best, kept
 
 
-async def bare_ladder(first: int, seconds: float, highest: int = 6400) -> int:
+async def bare_ladder(first: int, seconds: float, highest: int = 20000) -> int:
     port = free_port()
     process = subprocess.Popen([sys.executable, "-c", BARE_SERVER, str(port)], cwd=ROOT)
     best = 0
