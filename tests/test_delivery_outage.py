@@ -1,4 +1,4 @@
-"""A long Slack outage (429 with Retry-After, or 5xx) while many replies are queued: the bot holds
+"""A long Slack (or Teams connector) outage (429 with Retry-After, or 5xx) while many replies are queued: the bot holds
 back every send to Slack and probes with one message at a time, instead of retrying each queued
 message on its own (which hammers a rate-limited API with one call per message per window), and
 when Slack is back everything queued goes out at once, each message once. Fake clock."""
@@ -62,5 +62,30 @@ async def test_a_refusal_of_one_message_does_not_hold_back_the_others(sqlite_url
         clock.advance(seconds=2)  # its own backoff
         await bot.settle()
         assert len(slack_api.named("chat.postMessage")) == 5 and await pending(bot) == 0
+    finally:
+        await bot.close()
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("status, headers", [(429, {"Retry-After": "30"}), (503, {})])
+async def test_the_teams_connector_down_ten_minutes_is_probed_too_and_then_all_goes_once(
+        sqlite_url, slack_api, connector, clock, status: int, headers: dict) -> None:
+    bot = await start_bot(sqlite_url, slack_api, connector, clock, RATE_LIMIT_PER_MINUTE=0)
+    try:
+        connector.failures.extend([status] * 1_000_000)
+        connector.failure_headers.update(headers)
+        for n in range(QUEUED):
+            assert (await bot.teams_post(bot.activity(ANSWERED, conversation=f"conv-{n}", user=f"29:u{n}"))).status == 201
+        for _ in range(20):  # ten minutes, in 30-second steps
+            await bot.settle()
+            clock.advance(seconds=30)
+        assert 5 <= connector.refused <= 40, connector.refused  # probed about once a window
+        assert await pending(bot) == QUEUED and connector.sends() == []
+
+        connector.failures.clear()  # the connector is back
+        clock.advance(seconds=60)
+        await bot.settle()
+        assert await pending(bot) == 0
+        assert Counter(s.conversation for s in connector.sends()) == Counter({f"conv-{n}": 1 for n in range(QUEUED)})
     finally:
         await bot.close()

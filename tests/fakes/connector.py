@@ -22,7 +22,9 @@ class Sent:
 @dataclass
 class FakeConnector:
     sent: list[Sent] = field(default_factory=list)
-    failures: list[int] = field(default_factory=list)
+    failures: list[int] = field(default_factory=list)  # statuses to answer the next calls with
+    failure_headers: dict[str, str] = field(default_factory=dict)  # e.g. Retry-After, with each failure
+    refused: int = 0  # calls answered with a failure
     _ids: Any = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Condition | None = None
     runner: web.AppRunner | None = None
@@ -54,7 +56,9 @@ class FakeConnector:
 
     def _failure(self) -> web.Response | None:
         if self.failures:
-            return web.json_response({"error": {"code": "ServiceError"}}, status=self.failures.pop(0))
+            self.refused += 1
+            return web.json_response({"error": {"code": "ServiceError"}}, status=self.failures.pop(0),
+                                     headers=self.failure_headers)
         return None
 
     async def _send(self, request: web.Request) -> web.Response:
