@@ -72,6 +72,9 @@ def _ref(data: Mapping[str, Any]) -> MessageRef:
     return MessageRef(**data)
 
 
+_RECORDED = "kulturbot.outbox"  # session.info key: the unit of work's messages, not yet inserted
+
+
 def record(
     session: AsyncSession,
     *,
@@ -95,9 +98,6 @@ def record(
         "payload": message.to_json(), "card_key": card_key, "next_attempt_at": now,
         "status": "pending", "attempts": 0,
     })
-
-
-_RECORDED = "kulturbot.outbox"
 
 
 async def _insert_recorded(session: AsyncSession) -> None:
