@@ -68,7 +68,6 @@ class TeamsPort:
 
     def __init__(self, adapter: CloudAdapter, app_id: str, dm_lookup: DmLookup, channel_lookup: ChannelLookup,
                  http: aiohttp.ClientSession) -> None:
-        self.adapter = adapter
         self.app_id = app_id
         self.dm_lookup = dm_lookup
         self.channel_lookup = channel_lookup
@@ -97,8 +96,6 @@ class TeamsPort:
                 if response.status >= 400:
                     raise TeamsHttpError(response.status, response.headers.get("Retry-After"))
                 body = await response.read()
-        except DeliveryError:
-            raise
         except Exception as exc:  # noqa: BLE001 - translated for the outbox
             raise _delivery_error(exc) from exc
         try:
