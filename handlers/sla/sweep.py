@@ -5,11 +5,12 @@ Finding due work is one index range scan, however many tickets are open: every t
 sla_check_at, the due time of its next notice (index ix_ticket_sla_check on status,
 sla_check_at). A new ticket is opened with the due time of its first notice (sla.first_check);
 after each notice the ticket's sla_check_at moves to the next one, or to NULL when nothing is left
-(breach, pause; a resumed ticket starts at SLA_CHECK_NOW and is planned by the next sweep). Answered and closed tickets leave the
-scanned range by their status. Only due tickets are loaded, in batches of BATCH rows, so memory
-stays flat as tickets grow; grouped reminders keep a burst (10,000 due in one minute) to a few
-hundred platform calls. On PostgreSQL the batch is locked with FOR UPDATE SKIP LOCKED: several `kulturbot
-serve` processes share the due work instead of queueing behind each other.
+(breach, pause; a resumed ticket starts at SLA_CHECK_NOW and is planned by the next sweep).
+Answered and closed tickets leave the scanned range by their status. Only due tickets are loaded, in
+batches of BATCH rows, so memory stays flat as tickets grow; grouped reminders keep a burst (10,000
+due in one minute) to a few hundred platform calls. On PostgreSQL the batch is locked with FOR
+UPDATE SKIP LOCKED: several `kulturbot serve` processes share the due work instead of queueing
+behind each other.
 
 Exactly once. Each notice is a row in sla_notice, unique on (ticket_id, kind), inserted with
 ON CONFLICT DO NOTHING in the same transaction as the outbox rows that send it. Only the process
