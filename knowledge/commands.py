@@ -8,8 +8,9 @@ from typing import Optional
 
 import typer
 
-from .articles import load_articles
-from .evaluation import evaluate, load_cases
+from .evaluation import case_question, evaluate, load_cases
+from .examples import same_question
+from .library import load_directory
 from .retrieval import KnowledgeBase
 
 __all__ = ["kb_app", "BUNDLED_ARTICLES"]
@@ -26,25 +27,32 @@ kb_app = typer.Typer(
 KbOption = typer.Option(None, "--kb", help="Article directory (default: the bundled knowledge/articles).")
 
 
-def _load_kb(kb: Optional[Path]) -> KnowledgeBase:
+def _load_kb(kb: Optional[Path], leave_out: frozenset[str] = frozenset()) -> KnowledgeBase:
+    """The base of an article directory; example questions in ``leave_out``
+    (``same_question`` keys) are left out."""
     directory = kb or BUNDLED_ARTICLES
-    articles, problems = load_articles(directory)
+    articles, examples, problems = load_directory(directory)
     if not articles and problems and problems[0].message.startswith("cannot read directory"):
         typer.echo(f"error: {problems[0]}", err=True)
         raise typer.Exit(2)
     if problems:
-        typer.echo(f"warning: {len(problems)} article file(s) skipped (run `kb validate {directory}`)", err=True)
-    return KnowledgeBase.build(articles)
+        typer.echo(f"warning: {len(problems)} problem(s) skipped (run `kb validate {directory}`)", err=True)
+    if leave_out:
+        examples = [e for e in examples if same_question(e.question) not in leave_out]
+    return KnowledgeBase.build(articles, examples=examples)
 
 
 @kb_app.command()
 def validate(path: Path = typer.Argument(BUNDLED_ARTICLES, help="Article directory to check.")) -> None:
-    """Check every article file; print each problem as path:line: message."""
-    articles, problems = load_articles(path)
+    """Check every article file and example question; print each problem as path:line: message."""
+    articles, examples, problems = load_directory(path)
     for p in problems:
         typer.echo(str(p))
     bad_files = len({p.path for p in problems})
-    typer.echo(f"{len(articles)} valid article(s), {len(problems)} problem(s) in {bad_files} file(s)")
+    typer.echo(
+        f"{len(articles)} valid article(s), {len(examples)} example question(s), "
+        f"{len(problems)} problem(s) in {bad_files} file(s)"
+    )
     if problems:
         raise typer.Exit(1)
 
@@ -93,19 +101,20 @@ def eval_cmd(
     kb: Optional[Path] = KbOption,
     as_json: bool = typer.Option(False, "--json", help="Print the result dict as JSON."),
 ) -> None:
-    """Evaluate a question set against the knowledge base."""
-    base = _load_kb(kb)
+    """Evaluate a question set against the knowledge base. Example questions
+    that are also in the set are left out, so no case is scored against itself."""
     try:
         items = load_cases(cases)
     except (OSError, ValueError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    base = _load_kb(kb, frozenset(same_question(case_question(c)) for c in items))
     res = evaluate(base, items)
     if as_json:
         typer.echo(json.dumps(res, ensure_ascii=False, indent=2))
         return
     typer.echo(
-        f"{len(base)} articles, {res['n_answerable']} answerable + {res['n_out_of_scope']} out-of-scope questions\n"
+        f"{len(base)} articles, {base.examples} example questions, {res['n_answerable']} answerable + {res['n_out_of_scope']} out-of-scope questions\n"
         f"answer accuracy   {res['answer_accuracy']:.3f}\n"
         f"helpful rate      {res['helpful_rate']:.3f}\n"
         f"wrong answers     {res['wrong_answer_rate']:.3f}\n"

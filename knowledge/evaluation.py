@@ -8,12 +8,13 @@ and ``"text"``/``"q"`` for ``question``.
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from .examples import json_lines
 
 __all__ = ["evaluate", "load_cases", "case_question", "case_expect"]
 
@@ -41,18 +42,12 @@ def case_expect(case: dict) -> str | None:
 def load_cases(path: str | Path) -> list[dict]:
     """Read JSON lines (blank lines and lines starting with # or // are skipped)."""
     cases: list[dict] = []
-    with open(path, encoding="utf-8-sig") as fh:
-        for n, line in enumerate(fh, 1):
-            s = line.strip()
-            if not s or s.startswith(("#", "//")):
-                continue
-            try:
-                obj = json.loads(s)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{n}: not JSON: {exc.msg}") from None
-            if not isinstance(obj, dict):
-                raise ValueError(f"{path}:{n}: each line must be a JSON object")
-            cases.append(obj)
+    for n, obj, error in json_lines(Path(path)):
+        if error is not None:
+            raise ValueError(f"{path}:{n}: {error}")
+        if not isinstance(obj, dict):
+            raise ValueError(f"{path}:{n}: each line must be a JSON object")
+        cases.append(obj)
     return cases
 
 

@@ -59,6 +59,7 @@ from typing import Literal
 import numpy as np
 
 from .articles import Article
+from .examples import Example
 from .index import FeatureMap, TfidfSpace, Vocabulary, char_ngrams
 from .lexicon import LIGHT
 from .normalize import MAX_QUERY_CHARS, concepts, content, fold, normalize_groups, normalize_tokens, stem
@@ -71,12 +72,15 @@ __all__ = [
     "DEFAULT_SUGGEST_THRESHOLD",
     "FIELD_WEIGHTS",
     "CONFIDENCE_COEF",
+    "ExampleIndex",
     "VIEWS",
     "SIGNALS",
 ]
 
-#: Answer when confidence ≥ this (see knowledge/README.md, "Thresholds").
-DEFAULT_ANSWER_THRESHOLD = 0.851
+#: Answer when confidence ≥ this (see knowledge/README.md, "Thresholds") …
+DEFAULT_ANSWER_THRESHOLD = 0.785
+#: … or this, for a base without example questions.
+DEFAULT_ANSWER_THRESHOLD_NO_EXAMPLES = 0.851
 #: Suggest articles when confidence ≥ this, else escalate to an adviser.
 DEFAULT_SUGGEST_THRESHOLD = 0.15
 
@@ -86,13 +90,24 @@ FIELD_WEIGHTS = (0.056, 0.052, 0.482, 0.29, 0.12)
 SIGNALS = (
     "top", "margin", "coverage", "coverage_margin", "coverage_second", "head_coverage", "missed", "gap",
     "unknown_words", "miss_known", "miss_unknown", "log_words", "qc", "qw",
-    "name_missing", "current", "detail_missing", "vague",
+    "name_missing", "current", "detail_missing", "vague", "example", "example_oos",
 )
-#: Logistic confidence: bias, then one coefficient per SIGNALS entry.
+#: Logistic confidence of a base with example questions: bias, then one
+#: coefficient per SIGNALS entry.
 CONFIDENCE_COEF = (
-    -7.6504, 3.1007, 2.5718, 1.786, 0.9519, 0.6495, 2.1972, 0.3043, -0.5929, 0.2776,
-    -1.6176, -1.8989, 1.4472, 1.9437, 2.1617, -2.4307, -2.7639, -3.4819, 0.0,
+    -5.5684, 3.4398, 2.4403, 1.3251, 1.0381, 0.2715, 1.3557, 0.1741, -0.3803, -0.0178,
+    -0.8315, -1.7398, 1.3848, 1.0928, 1.4187, -3.2937, -3.1013, -2.8356, 0.0, 3.1327, -5.4912,
 )
+#: … and of a base without examples (the two example signals are then 0).
+CONFIDENCE_COEF_NO_EXAMPLES = (
+    -7.6504, 3.1007, 2.5718, 1.786, 0.9519, 0.6495, 2.1972, 0.3043, -0.5929, 0.2776,
+    -1.6176, -1.8989, 1.4472, 1.9437, 2.1617, -2.4307, -2.7639, -3.4819, 0.0, 0.0, 0.0,
+)
+#: How close a question is to a group of examples: this mix of the nearest
+#: example's char (qc) and word (qw) cosines …
+EXAMPLE_MIX = (0.5, 0.5)
+#: … which, times this, is added to an article's score when ranking.
+EXAMPLE_RANK_WEIGHT = 0.1
 #: Coverage counts a "light" word (finnes, står, slags …) at this share of its weight.
 LIGHT_WEIGHT = 0.2
 
@@ -243,10 +258,11 @@ class KnowledgeBase:
     def __init__(self) -> None:  # use build()
         self._articles: tuple[Article, ...] = ()
         self._by_id: dict[str, Article] = {}
-        self.answer_threshold = DEFAULT_ANSWER_THRESHOLD
+        self._examples: ExampleIndex | None = None
+        self.answer_threshold = DEFAULT_ANSWER_THRESHOLD_NO_EXAMPLES
         self.suggest_threshold = DEFAULT_SUGGEST_THRESHOLD
         self.weights = np.asarray(FIELD_WEIGHTS, dtype=np.float32)
-        self.coef = tuple(CONFIDENCE_COEF)
+        self.coef = tuple(CONFIDENCE_COEF_NO_EXAMPLES)
 
     # -- building -----------------------------------------------------------
     @classmethod
@@ -258,7 +274,11 @@ class KnowledgeBase:
         suggest_threshold: float | None = None,
         weights: Sequence[float] | None = None,
         coef: Sequence[float] | None = None,
+        examples: Sequence[Example] = (),
     ) -> "KnowledgeBase":
+        """Index ``articles``. With ``examples`` (example questions, see
+        ``knowledge.examples``) the confidence also weighs how close a question
+        is to them, with its own coefficients and threshold."""
         kb = cls()
         arts: list[Article] = []
         seen: set[str] = set()
@@ -268,6 +288,10 @@ class KnowledgeBase:
                 arts.append(a)
         kb._articles = tuple(arts)
         kb._by_id = {a.id: a for a in arts}
+        if examples and arts:
+            kb._examples = ExampleIndex(arts, examples)
+            kb.answer_threshold = DEFAULT_ANSWER_THRESHOLD
+            kb.coef = tuple(CONFIDENCE_COEF)
         if answer_threshold is not None:
             kb.answer_threshold = float(answer_threshold)
         if suggest_threshold is not None:
@@ -381,6 +405,11 @@ class KnowledgeBase:
     def __len__(self) -> int:
         return len(self._articles)
 
+    @property
+    def examples(self) -> int:
+        """How many example questions the confidence weighs (0: none)."""
+        return self._examples.size if self._examples is not None else 0
+
     def __repr__(self) -> str:
         return f"<KnowledgeBase {len(self)} articles>"
 
@@ -491,9 +520,11 @@ class KnowledgeBase:
         return comp, cand
 
     def signals(self, q: Query, art: int, s1: float, s2: float, second: int = -1,
-                parts: Sequence[float] = ()) -> tuple[float, ...]:
+                parts: Sequence[float] = (), examples: tuple[float, float] = (0.0, 0.0)) -> tuple[float, ...]:
         """The confidence inputs for article ``art`` (see SIGNALS); ``second``
-        is the runner-up article (-1: none), ``parts`` the view cosines of ``art``."""
+        is the runner-up article (-1: none), ``parts`` the view cosines of
+        ``art``, ``examples`` its closeness to its examples and to the
+        out-of-scope ones (``ExampleIndex``)."""
         space = self._art_words
         m = space.matrix
         row = set(m.indices[m.indptr[art] : m.indptr[art + 1]].tolist())
@@ -539,10 +570,11 @@ class KnowledgeBase:
         ) else 0.0
         vague = 1.0 if (len({tuple(t) for _w, _n, t in q.groups}) == 1 and not specific and not q.framed) else 0.0
         qc, qw = (float(parts[0]), float(parts[1])) if len(parts) >= 2 else (0.0, 0.0)
+        example, example_oos = examples
         return (
             s1, s1 - s2, coverage, coverage - num2 / den, num2 / den, hnum / den, float(missed), gap,
             float(min(q.unknown, 2)), miss_known / den, miss_unknown / den, math.log(max(len(q.groups), 1)),
-            qc, qw, name_missing, 1.0 if q.current else 0.0, detail_missing, vague,
+            qc, qw, name_missing, 1.0 if q.current else 0.0, detail_missing, vague, example, example_oos,
         )
 
     def confidence(self, signals: Sequence[float]) -> float:
@@ -568,9 +600,17 @@ class KnowledgeBase:
         best = best[np.argsort(-total[best], kind="stable")]
         order = best if pool is None else pool[best]
         scores = total[best]
+        near = (0.0, 0.0)
+        if self._examples is not None:
+            # an article whose examples are close moves up (among the best ``top``)
+            close = self._examples.closeness(q.text)
+            scores = scores + EXAMPLE_RANK_WEIGHT * close[order]
+            resort = np.argsort(-scores, kind="stable")
+            order, scores = order[resort], scores[resort]
+            near = (float(close[order[0]]), float(close[-1]))
         s1 = float(scores[0])
         s2 = float(scores[1]) if scores.size > 1 else 0.0
-        sig = self.signals(q, int(order[0]), s1, s2, int(order[1]) if order.size > 1 else -1, comp[order[0]])
+        sig = self.signals(q, int(order[0]), s1, s2, int(order[1]) if order.size > 1 else -1, comp[order[0]], near)
         conf = self.confidence(sig)
         if sig[_VAGUE]:
             conf = min(conf, VAGUE_CONFIDENCE)
@@ -597,3 +637,53 @@ class KnowledgeBase:
     def ask(self, text: str) -> Outcome:
         """Answer, suggest or escalate. Never raises on any string."""
         return self.decide(self.score(text))
+
+
+class ExampleIndex:
+    """How close a question is to the example questions of each article, and to
+    the out-of-scope examples.
+
+    The examples are indexed like the articles' phrasings: a ``KnowledgeBase``
+    with one pseudo-article per group (an article's examples, or the
+    out-of-scope ones), scored by its nearest example (``EXAMPLE_MIX`` of the
+    qc and qw cosines). An article that has no examples yet is represented by
+    its own title and sample questions, so a new article is not held back."""
+
+    def __init__(self, articles: Sequence[Article], examples: Sequence[Example]):
+        index = {a.id: i for i, a in enumerate(articles)}
+        groups: list[list[str]] = [[] for _ in articles]
+        outside: list[str] = []
+        for ex in examples:
+            if ex.expect is None:
+                outside.append(ex.question)
+            elif ex.expect in index:
+                groups[index[ex.expect]].append(ex.question)
+        rows = [_pseudo(f"a{i}", qs or [a.title, *a.questions]) for i, (a, qs) in enumerate(zip(articles, groups))]
+        self._n = len(rows)
+        self._outside = len(rows) if outside else -1
+        if outside:
+            rows.append(_pseudo("out-of-scope", outside))
+        self.size = sum(len(g) for g in groups) + len(outside)
+        self._base = KnowledgeBase.build(rows)
+        self._mix = np.asarray(EXAMPLE_MIX, dtype=np.float32)
+
+    def closeness(self, text: str) -> np.ndarray:
+        """How close ``text`` is to the nearest example of each article, and
+        (last) to the nearest out-of-scope example."""
+        base = self._base
+        q = base.analyse(text)
+        sim = np.zeros(self._n + 1, np.float32)
+        if not (q.smalltalk or q.empty):
+            close = base.components(q)[:, :2] @ self._mix
+            sim[: self._n] = close[: self._n]
+            if self._outside >= 0:
+                sim[self._n] = close[self._outside]
+        return sim
+
+
+def _pseudo(key: str, questions: Sequence[str]) -> Article:
+    """An "article" made of example questions only (ExampleIndex)."""
+    return Article(
+        id=key, title=questions[0], questions=tuple(questions[1:]), tags=(), source=None, owner=None,
+        reviewed=None, lang="nb", body="", uncertain=False, path="",
+    )

@@ -18,7 +18,7 @@ def test_bundled_default_is_the_package_directory():
 def test_validate_ok():
     res = runner.invoke(kb_app, ["validate", str(FIXTURES)])
     assert res.exit_code == 0, res.output
-    assert "6 valid article(s), 0 problem(s)" in res.output
+    assert "6 valid article(s), 0 example question(s), 0 problem(s)" in res.output
 
 
 def test_validate_prints_path_line_message_and_fails(tmp_path):
@@ -30,7 +30,33 @@ def test_validate_prints_path_line_message_and_fails(tmp_path):
     lines = res.output.splitlines()
     assert f"{tmp_path / 'bad.md'}:2: id must match [a-z0-9_-]+" in lines
     assert f"{tmp_path / 'empty.md'}: empty answer" in lines
-    assert "1 valid article(s), 2 problem(s) in 2 file(s)" in lines[-1]
+    assert "1 valid article(s), 0 example question(s), 2 problem(s) in 2 file(s)" in lines[-1]
+
+
+def test_validate_reports_each_bad_example_line(tmp_path):
+    (tmp_path / "dks.md").write_text((FIXTURES / "dks.md").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "examples").mkdir()
+    (tmp_path / "examples" / "asked.jsonl").write_text(
+        '{"question": "hva er dks", "expect": "dks"}\n'
+        "\n"
+        '{"question": "hva koster en fiolin", "expect": null}\n'
+        '{"question": "hva er dks" \n'
+        '{"question": "hva er spaserstokken", "expect": "spaserstokken"}\n'
+        '{"question": "", "expect": "dks"}\n'
+        '{"question": "hva er dks"}\n',
+        encoding="utf-8",
+    )
+    res = runner.invoke(kb_app, ["validate", str(tmp_path)])
+    assert res.exit_code == 1
+    lines = res.output.splitlines()
+    path = tmp_path / "examples" / "asked.jsonl"
+    assert lines[0].startswith(f"{path}:4: not JSON")
+    assert lines[1:4] == [
+        f"{path}:5: unknown article id 'spaserstokken'",
+        f"{path}:6: no question",
+        f'{path}:7: no "expect" (an article id, or null when no article answers it)',
+    ]
+    assert lines[-1] == "1 valid article(s), 2 example question(s), 4 problem(s) in 1 file(s)"
 
 
 def test_ask_json_answer():
