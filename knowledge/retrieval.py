@@ -78,9 +78,9 @@ __all__ = [
 ]
 
 #: Answer when confidence ≥ this (see knowledge/README.md, "Thresholds") …
-DEFAULT_ANSWER_THRESHOLD = 0.785
+DEFAULT_ANSWER_THRESHOLD = 0.775
 #: … or this, for a base without example questions.
-DEFAULT_ANSWER_THRESHOLD_NO_EXAMPLES = 0.851
+DEFAULT_ANSWER_THRESHOLD_NO_EXAMPLES = 0.872
 #: Suggest articles when confidence ≥ this, else escalate to an adviser.
 DEFAULT_SUGGEST_THRESHOLD = 0.15
 
@@ -95,13 +95,13 @@ SIGNALS = (
 #: Logistic confidence of a base with example questions: bias, then one
 #: coefficient per SIGNALS entry.
 CONFIDENCE_COEF = (
-    -5.5684, 3.4398, 2.4403, 1.3251, 1.0381, 0.2715, 1.3557, 0.1741, -0.3803, -0.0178,
-    -0.8315, -1.7398, 1.3848, 1.0928, 1.4187, -3.2937, -3.1013, -2.8356, 0.0, 3.1327, -5.4912,
+    -5.3012, 2.8306, 2.4844, 1.1932, 1.1668, 0.0386, 1.7228, 0.0621, -0.3945, -0.0587,
+    -0.918, -1.4634, 1.4035, 0.5232, 1.5882, -3.1529, -3.1062, -2.7199, 0.0, 4.3889, -5.9876,
 )
 #: … and of a base without examples (the two example signals are then 0).
 CONFIDENCE_COEF_NO_EXAMPLES = (
-    -7.6504, 3.1007, 2.5718, 1.786, 0.9519, 0.6495, 2.1972, 0.3043, -0.5929, 0.2776,
-    -1.6176, -1.8989, 1.4472, 1.9437, 2.1617, -2.4307, -2.7639, -3.4819, 0.0, 0.0, 0.0,
+    -7.6345, 3.2058, 2.8685, 1.4615, 1.3728, 0.0939, 2.0788, 0.0628, -0.3395, -0.1013,
+    -0.8702, -1.9632, 1.8308, 1.8597, 2.7271, -4.014, -4.0873, -3.3984, 0.0, 0.0, 0.0,
 )
 #: How close a question is to a group of examples: this mix of the nearest
 #: example's char (qc) and word (qw) cosines …
@@ -180,12 +180,38 @@ _HAS_DATE = re.compile(
 )
 # a person or contact details: curated articles name institutions, not people
 _ASKS_CONTACT = re.compile(
-    r"\b(?:hvem (?:leder|er leder\w*|er (?:daglig )?leder\w*|er direktør\w*|er styreleder\w*|er rektor\w*"
-    r"|er kontakt\w*|er ordfører\w*)|kontaktperson\w*|telefonnummer\w*|telefonnr|epostadresse\w*|adressen til)\b"
+    r"\b(?:(?:hvem|kven) (?:leder|leiar|leier|er (?:daglig |dagleg )?(?:leder|leiar|direktør|styreleder|styreleiar"
+    r"|rektor|ordfører|\w*kontakt)\w*)|kontaktperson\w*|telefonnummer\w*|telefonnr|e-?postadresse\w*|adressen til)\b"
 )
 _HAS_AMOUNT = re.compile(
     r"\d[\d\s.,]*\s?(?:kr\b|kroner|kronar|mill|milliard|%|prosent)|\bkr\.?\s?\d|\bnok\s?\d", re.IGNORECASE
 )
+
+
+#: "how many X": the answer is a count of X (normalized tokens, nynorsk mapped)
+_COUNT_WORDS = (("hvor", "mange"), ("antall",))
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def counted(tokens: Sequence[str]) -> tuple[str, ...]:
+    """The stems of what a question asks the number of: the two content words
+    after "hvor mange" / "antall" ("hvor mange nye elever" → ny, elev)."""
+    out: list[str] = []
+    for i in range(len(tokens)):
+        for marker in _COUNT_WORDS:
+            if tuple(tokens[i : i + len(marker)]) == marker:
+                out.extend(stem(t) for t in content(list(tokens[i + len(marker) : i + len(marker) + 4]))[:2])
+    return tuple(dict.fromkeys(out))
+
+
+def counts(tokens: Sequence[str]) -> frozenset[str]:
+    """The stems that follow a number in a text (within three words): what it
+    gives a count of ("98 000 elever", "356 kommuner"); years do not count."""
+    out: set[str] = set()
+    for i, t in enumerate(tokens):
+        if t.isdigit() and not _YEAR.fullmatch(t):
+            out.update(stem(w) for w in tokens[i + 1 : i + 4] if not w.isdigit())
+    return frozenset(out)
 
 
 @dataclass(frozen=True)
@@ -212,6 +238,7 @@ class Query:
     contact: bool  # asks for a person or contact details
     unknown: int  # words unknown to every article (after typo correction)
     framed: bool = False  # has a question frame ("hva er", "hvem", "når" …)
+    counted: tuple[str, ...] = ()  # asks "how many" of these (stems)
 
     @property
     def empty(self) -> bool:
@@ -305,6 +332,7 @@ class KnowledgeBase:
         phrasings: list[list[list[str]]] = []
         heads: list[list[str]] = []
         bodies: list[list[str]] = []
+        body_counts: list[frozenset[str]] = []
         frame_rows: list[list[list[str]]] = []
         for a in arts:
             raw = [normalize_tokens(t) for t in (a.title, *a.questions)]
@@ -313,7 +341,9 @@ class KnowledgeBase:
             tags = content(normalize_tokens(" ".join(a.tags)))
             phrasings.append(ph)
             heads.append([t for p in ph for t in p] + tags)
-            bodies.append(content(normalize_tokens(_body_text(a.body))))
+            body = normalize_tokens(_body_text(a.body))
+            bodies.append(content(body))
+            body_counts.append(counts(body))
         vocab = Vocabulary(h + b for h, b in zip(heads, bodies))
         vocab.prepare()  # typo index built now, so build time and memory are honest
         kb._vocab = vocab
@@ -356,6 +386,7 @@ class KnowledgeBase:
         kb._vague_df = max(2.0, VAGUE_SHARE * len(arts))
         kb._has_amount = np.asarray([bool(_HAS_AMOUNT.search(a.body)) for a in arts], dtype=bool)
         kb._has_date = np.asarray([bool(_HAS_DATE.search(a.body)) for a in arts], dtype=bool)
+        kb._counts = body_counts
         return kb
 
     def _word_features(self, tokens: Sequence[str]) -> list[str]:
@@ -453,7 +484,8 @@ class KnowledgeBase:
                 break
         for t in toks_all:
             words.extend(self._token_features(t))
-        frame = frames([t for _w, _n, toks in kept for t in toks])
+        normalized = [t for _w, _n, toks in kept for t in toks]
+        frame = frames(normalized)
         if USE_FRAMES:
             words.extend(frame)
         folded = fold(text)
@@ -466,6 +498,7 @@ class KnowledgeBase:
             text, None, out_groups, words, toks_all,
             bool(_CURRENT.search(folded)), bool(_ASKS_AMOUNT.search(folded)),
             bool(_ASKS_DATE.search(folded)), bool(_ASKS_CONTACT.search(folded)), unknown, bool(frame),
+            counted(normalized),
         )
 
     # -- scoring --------------------------------------------------------------
@@ -509,15 +542,35 @@ class KnowledgeBase:
             space = self._spaces[name]
             if name.startswith("q"):
                 # every phrasing row of the candidates, then each one's nearest
-                starts = self._q_starts[cand]
-                lens = self._q_ends[cand] - starts
-                firsts = np.concatenate(([0], np.cumsum(lens)[:-1]))
-                rows = np.repeat(starts - firsts, lens) + np.arange(lens.sum())
+                rows, firsts = self._phrasing_rows(cand)
                 exact = np.maximum.reduceat(space.row_scores(rows, *vecs[name]), firsts)
             else:
                 exact = space.row_scores(cand, *vecs[name])
             comp[cand, j] = exact
         return comp, cand
+
+    def _phrasing_rows(self, arts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The phrasing rows of ``arts`` (in order), and where each article's start."""
+        starts = self._q_starts[arts]
+        lens = self._q_ends[arts] - starts
+        firsts = np.concatenate(([0], np.cumsum(lens)[:-1]))
+        return np.repeat(starts - firsts, lens) + np.arange(lens.sum()), firsts
+
+    def nearest(self, q: Query, arts: np.ndarray) -> np.ndarray:
+        """The ``qc`` and ``qw`` cosines (each article's nearest phrasing) of
+        ``arts`` only, exactly: shape (len(arts), 2)."""
+        looked = {"c": self._char_lookup(q.tokens), "w": self._words.lookup(q.words)}
+        out = np.zeros((len(arts), 2), np.float32)
+        exact = len(self._articles) <= EXACT_LIMIT  # then scoring them all from the postings is cheaper
+        rows, firsts = (None, None) if exact else self._phrasing_rows(arts)
+        for j, name in enumerate(("qc", "qw")):
+            space = self._spaces[name]
+            idx, v = space.weigh(*looked[name[-1]])
+            if exact:
+                out[:, j] = space.scores_within(idx, v, None)[0][arts]
+            else:
+                out[:, j] = np.maximum.reduceat(space.row_scores(rows, idx, v), firsts)
+        return out
 
     def signals(self, q: Query, art: int, s1: float, s2: float, second: int = -1,
                 parts: Sequence[float] = (), examples: tuple[float, float] = (0.0, 0.0)) -> tuple[float, ...]:
@@ -567,6 +620,7 @@ class KnowledgeBase:
         coverage = num / den
         detail_missing = 1.0 if (
             (q.amount and not self._has_amount[art]) or (q.date and not self._has_date[art]) or q.contact
+            or (q.counted and not self._counts[art].intersection(q.counted))
         ) else 0.0
         vague = 1.0 if (len({tuple(t) for _w, _n, t in q.groups}) == 1 and not specific and not q.framed) else 0.0
         qc, qw = (float(parts[0]), float(parts[1])) if len(parts) >= 2 else (0.0, 0.0)
@@ -603,11 +657,11 @@ class KnowledgeBase:
         near = (0.0, 0.0)
         if self._examples is not None:
             # an article whose examples are close moves up (among the best ``top``)
-            close = self._examples.closeness(q.text)
-            scores = scores + EXAMPLE_RANK_WEIGHT * close[order]
+            close = self._examples.closeness(q.text, order)
+            scores = scores + EXAMPLE_RANK_WEIGHT * close[:-1]
             resort = np.argsort(-scores, kind="stable")
             order, scores = order[resort], scores[resort]
-            near = (float(close[order[0]]), float(close[-1]))
+            near = (float(close[resort[0]]), float(close[-1]))
         s1 = float(scores[0])
         s2 = float(scores[1]) if scores.size > 1 else 0.0
         sig = self.signals(q, int(order[0]), s1, s2, int(order[1]) if order.size > 1 else -1, comp[order[0]], near)
@@ -659,7 +713,6 @@ class ExampleIndex:
             elif ex.expect in index:
                 groups[index[ex.expect]].append(ex.question)
         rows = [_pseudo(f"a{i}", qs or [a.title, *a.questions]) for i, (a, qs) in enumerate(zip(articles, groups))]
-        self._n = len(rows)
         self._outside = len(rows) if outside else -1
         if outside:
             rows.append(_pseudo("out-of-scope", outside))
@@ -667,17 +720,16 @@ class ExampleIndex:
         self._base = KnowledgeBase.build(rows)
         self._mix = np.asarray(EXAMPLE_MIX, dtype=np.float32)
 
-    def closeness(self, text: str) -> np.ndarray:
-        """How close ``text`` is to the nearest example of each article, and
-        (last) to the nearest out-of-scope example."""
+    def closeness(self, text: str, articles: np.ndarray) -> np.ndarray:
+        """How close ``text`` is to the nearest example of each of ``articles``
+        (indices), and (last) to the nearest out-of-scope example."""
         base = self._base
         q = base.analyse(text)
-        sim = np.zeros(self._n + 1, np.float32)
-        if not (q.smalltalk or q.empty):
-            close = base.components(q)[:, :2] @ self._mix
-            sim[: self._n] = close[: self._n]
-            if self._outside >= 0:
-                sim[self._n] = close[self._outside]
+        groups = np.append(np.asarray(articles, np.int64), self._outside)
+        sim = np.zeros(len(groups), np.float32)
+        if not (q.smalltalk or q.empty or len(base) == 0):
+            known = groups >= 0
+            sim[known] = base.nearest(q, groups[known]) @ self._mix
         return sim
 
 

@@ -45,3 +45,30 @@ def test_vague_questions_are_capped():
 def test_held_out_sets_are_refused(tmp_path):
     with pytest.raises(SystemExit):
         main(["--cases", str(tmp_path / "kb_heldout_a.jsonl"), "--no-loo"])
+
+
+def test_examples_are_scored_without_their_own_file():
+    from pathlib import Path
+
+    from knowledge.articles import load_articles
+    from knowledge.examples import Example
+    from knowledge.tuning import LeaveOut
+
+    articles, _ = load_articles(Path(__file__).parent / "fixtures" / "kb_small")
+    examples = [
+        Example("slipper fattige familier å betale", "friplass", "a.jsonl"),
+        Example("hva koster en fiolin", None, "a.jsonl"),
+        Example("gratis plass for familier med dårlig råd", "friplass", "b.jsonl"),
+        Example("hva koster en gitar", None, "b.jsonl"),
+    ]
+    lo = LeaveOut(articles, examples, np.asarray((0.056, 0.052, 0.482, 0.29, 0.12), np.float32))
+    example, example_oos = SIGNALS.index("example"), SIGNALS.index("example_oos")
+    rows = lo.files(["a.jsonl", "b.jsonl"])
+    assert rows.expect == ["friplass", None, "friplass", None]
+    assert list(rows.oos) == [False, True, False, True]
+    # no question is its own nearest example: each sees only the other file's
+    assert np.all(rows.X[:, [example, example_oos]].max(axis=1) < 0.99)
+    assert rows.X[1, example_oos] > 0.5  # "fiolin" is near "gitar" (b), not itself (a)
+    # with a second file left out too, nothing is left to be close to
+    both = lo.files(["a.jsonl"], frozenset({"b.jsonl"}))
+    assert np.all(both.X[:, example_oos] == 0.0)
