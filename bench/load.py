@@ -6,7 +6,7 @@ handled exactly once, for Slack events and for Bot Framework activities, on SQLi
 
 For each database and platform a real `kulturbot serve` subprocess runs on loopback against a
 fake Slack Web API and a fake Bot Framework connector (both in this process). Real questions
-from tests/data/kb_heldout_*.jsonl (some answered, some suggestions, some opening tickets) go in
+from knowledge/articles/examples/*.jsonl (some answered, some suggestions, some opening tickets) go in
 at rising open-loop rates, each for --seconds; every event is its own user in its own DM, so
 "handled exactly once" is checkable: one question row per event, one reply per DM in the fake
 API's record, one advisers' card per ticket, nothing left in the inbox or the outbox. Ack latency
@@ -73,7 +73,7 @@ PG_ADMIN = os.environ.get("KULTURBOT_TEST_PG", "postgresql://root@127.0.0.1:5432
 
 def questions() -> list[str]:
     found = []
-    for path in sorted((ROOT / "tests" / "data").glob("kb_heldout_*.jsonl")):
+    for path in sorted((ROOT / "knowledge" / "articles" / "examples").glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 found.append(json.loads(line)["question"])

@@ -40,7 +40,7 @@ from tests.fakes.slack_api import Call, FakeSlackApi
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Out of the knowledge base's scope (tests/data/kb_heldout_*.jsonl, expect null, and alike):
+# Out of the knowledge base's scope (knowledge/articles/examples/*.jsonl, expect null, and alike):
 # each, with its ticket's tag, is checked to escalate before the run.
 OUT_OF_SCOPE = [
     "hvordan blir været i morgen",

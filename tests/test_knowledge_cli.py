@@ -120,6 +120,27 @@ def test_eval_text_lists_failures(tmp_path):
     assert "expect=dks got=breddeprogram" in res.output
 
 
+def test_eval_leaves_out_the_examples_it_is_asked(tmp_path):
+    kbdir = tmp_path / "kb"
+    kbdir.mkdir()
+    for p in FIXTURES.glob("*.md"):
+        (kbdir / p.name).write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
+    (kbdir / "examples").mkdir()
+    asked = [
+        {"question": "slipper fattige familier å betale", "expect": "friplass"},
+        {"question": "er skolesekken det samme som kulturskolen", "expect": "dks"},
+        {"question": "hva koster en fiolin", "expect": None},
+    ]
+    (kbdir / "examples" / "asked.jsonl").write_text("".join(json.dumps(c) + "\n" for c in asked), encoding="utf-8")
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(json.dumps({"question": "  Slipper fattige familier  å betale", "expect": "friplass"}) + "\n")
+    res = runner.invoke(kb_app, ["eval", "--kb", str(kbdir), "--cases", str(cases)])
+    assert res.exit_code == 0, res.output
+    assert res.output.startswith("6 articles, 2 example questions, 1 answerable")  # the asked one is left out
+    res = runner.invoke(kb_app, ["eval", "--kb", str(kbdir), "--cases", str(kbdir / "examples" / "asked.jsonl")])
+    assert res.output.startswith("6 articles, 0 example questions, 2 answerable + 1 out-of-scope")
+
+
 def test_eval_bad_cases_file(tmp_path):
     p = tmp_path / "cases.jsonl"
     p.write_text("{not json\n", encoding="utf-8")

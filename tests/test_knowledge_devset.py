@@ -1,53 +1,75 @@
-"""The bundled articles against the dev question sets (the sets the constants
-were tuned on; the held-out sets are the lead's test and are never read here).
+"""The bundled articles against their own example questions, each file left out in turn
+(knowledge/articles/examples/: the dev sets and the spent held-out sets the constants were
+tuned on). Every file is asked of a base built with the examples of the *other* files, as a new
+question would be, and the files are pooled.
 
-Floors are the dev figures as tuned (knowledge/README.md), minus a little slack
-for article edits; the guard rails (wrong and false answers) are the brief's.
+Floors are the figures as tuned (knowledge/README.md, "Thresholds") less a little slack for
+article edits; the guard rails (wrong and false answers) are the brief's. The honest figure is
+the held-out set's (test_knowledge_heldout.py): the confidence model itself was fitted on these.
 """
 
 from pathlib import Path
 
 import pytest
 
-from knowledge.articles import load_articles
 from knowledge.evaluation import evaluate, load_cases
+from knowledge.library import load_directory
 from knowledge.retrieval import KnowledgeBase
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTICLES = ROOT / "knowledge" / "articles"
-DEV = [ROOT / "tests" / "data" / f"kb_dev_{k}.jsonl" for k in "abc"]
-
-pytestmark = pytest.mark.skipif(
-    not all(p.exists() for p in DEV) or not any(ARTICLES.glob("*.md")),
-    reason="dev sets or bundled articles not present",
-)
+ARTICLES = Path(__file__).resolve().parent.parent / "knowledge" / "articles"
 
 
 @pytest.fixture(scope="module")
-def result() -> dict:
-    articles, problems = load_articles(ARTICLES)
+def per_file() -> dict[str, dict]:
+    articles, examples, problems = load_directory(ARTICLES)
     assert problems == [], [str(p) for p in problems]
-    kb = KnowledgeBase.build(articles)
-    cases = [c for p in DEV for c in load_cases(p)]
-    known = {a.id for a in articles}
-    unknown = {c["expect"] for c in cases if c.get("expect") and c["expect"] not in known}
-    assert not unknown, f"dev cases name articles that do not exist: {sorted(unknown)}"
-    return evaluate(kb, cases)
+    files = sorted({e.source for e in examples})
+    assert len(files) >= 3
+    out = {}
+    for name in files:
+        kb = KnowledgeBase.build(articles, examples=[e for e in examples if e.source != name])
+        out[name] = evaluate(kb, load_cases(ARTICLES / "examples" / name))
+    return out
 
 
-def test_no_more_than_2_percent_wrong_answers(result):
-    assert result["wrong_answer_rate"] <= 0.02, result["failures"]
+@pytest.fixture(scope="module")
+def pooled(per_file: dict[str, dict]) -> dict[str, float]:
+    n_ans = sum(r["n_answerable"] for r in per_file.values())
+    n_oos = sum(r["n_out_of_scope"] for r in per_file.values())
+
+    def pool(key: str, n: str) -> float:
+        return sum(r[key] * r[n] for r in per_file.values()) / sum(r[n] for r in per_file.values())
+
+    return {
+        "n_answerable": n_ans,
+        "n_out_of_scope": n_oos,
+        "answer_accuracy": pool("answer_accuracy", "n_answerable"),
+        "helpful_rate": pool("helpful_rate", "n_answerable"),
+        "wrong_answer_rate": pool("wrong_answer_rate", "n_answerable"),
+        "false_answer_rate": pool("false_answer_rate", "n_out_of_scope"),
+    }
 
 
-def test_no_more_than_5_percent_false_answers(result):
-    assert result["false_answer_rate"] <= 0.05, [f for f in result["failures"] if f["expect"] is None]
+def test_there_are_enough_examples_to_mean_something(pooled):
+    assert pooled["n_answerable"] >= 1500 and pooled["n_out_of_scope"] >= 400
 
 
-def test_helpful_rate(result):
-    assert result["helpful_rate"] >= 0.97
+def test_no_more_than_2_percent_wrong_answers(pooled):
+    assert pooled["wrong_answer_rate"] <= 0.02
 
 
-def test_answer_accuracy_floor(result):
-    # Tuned figure on dev: see knowledge/README.md. The brief's 0.92 is NOT met.
-    assert result["answer_accuracy"] >= 0.80
+def test_no_more_than_5_percent_false_answers(pooled):
+    assert pooled["false_answer_rate"] <= 0.05
 
+
+def test_helpful_rate(pooled):
+    assert pooled["helpful_rate"] >= 0.97
+
+
+def test_answer_accuracy_floor(pooled):
+    assert pooled["answer_accuracy"] >= 0.91
+
+
+def test_no_file_gets_more_than_5_percent_wrong_answers(per_file):
+    # one file written by one hand may scatter, but not into wrong answers about the law
+    assert {name: r["wrong_answer_rate"] for name, r in per_file.items() if r["wrong_answer_rate"] > 0.05} == {}

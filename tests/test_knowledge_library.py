@@ -104,6 +104,35 @@ def test_reload_reports_unchanged(kbdir):
     assert report == ReloadReport(loaded=6, skipped=[], changed=False)
 
 
+def test_example_questions_are_loaded_and_an_edit_to_them_is_picked_up(kbdir, caplog):
+    lib = KnowledgeLibrary(kbdir)
+    assert lib.current.examples == 0
+    (kbdir / "examples").mkdir()
+    asked = kbdir / "examples" / "asked.jsonl"
+    asked.write_text(
+        '{"question": "slipper fattige familier å betale", "expect": "friplass"}\n'
+        '{"question": "hva koster en fiolin", "expect": null}\n',
+        encoding="utf-8",
+    )
+    report = lib.reload_if_changed()
+    assert report is not None and report.changed and report.skipped == []
+    assert lib.current.examples == 2
+    assert lib.current.answer_threshold != KnowledgeLibrary(FIXTURES).current.answer_threshold  # its own model
+
+    # a broken line and an example of an article that does not exist are skipped, the rest stay
+    with caplog.at_level(logging.WARNING, logger="kulturbot.knowledge"):
+        asked.write_text(
+            asked.read_text(encoding="utf-8") + '{"question": "hva er\n{"question": "x?", "expect": "borte"}\n',
+            encoding="utf-8",
+        )
+        bump(asked)
+        report = lib.reload_if_changed()
+    assert report is not None
+    assert [(Path(p.path).name, p.line) for p in report.skipped] == [("asked.jsonl", 3), ("asked.jsonl", 4)]
+    assert lib.current.examples == 2 and len(lib.current) == 6
+    assert any("asked.jsonl:4: unknown article id 'borte'" in r.getMessage() for r in caplog.records)
+
+
 def test_logs_never_contain_question_text(kbdir, caplog):
     lib = KnowledgeLibrary(kbdir)
     with caplog.at_level(logging.DEBUG, logger="kulturbot.knowledge"):
