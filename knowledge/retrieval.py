@@ -78,9 +78,9 @@ __all__ = [
 ]
 
 #: Answer when confidence ≥ this (see knowledge/README.md, "Thresholds") …
-DEFAULT_ANSWER_THRESHOLD = 0.775
+DEFAULT_ANSWER_THRESHOLD = 0.774
 #: … or this, for a base without example questions.
-DEFAULT_ANSWER_THRESHOLD_NO_EXAMPLES = 0.872
+DEFAULT_ANSWER_THRESHOLD_NO_EXAMPLES = 0.875
 #: Suggest articles when confidence ≥ this, else escalate to an adviser.
 DEFAULT_SUGGEST_THRESHOLD = 0.15
 
@@ -90,18 +90,20 @@ FIELD_WEIGHTS = (0.056, 0.052, 0.482, 0.29, 0.12)
 SIGNALS = (
     "top", "margin", "coverage", "coverage_margin", "coverage_second", "head_coverage", "missed", "gap",
     "unknown_words", "miss_known", "miss_unknown", "log_words", "qc", "qw",
-    "name_missing", "current", "detail_missing", "vague", "example", "example_oos",
+    "name_missing", "current", "detail_missing", "vague", "count_missing", "example", "example_oos",
 )
 #: Logistic confidence of a base with example questions: bias, then one
 #: coefficient per SIGNALS entry.
 CONFIDENCE_COEF = (
-    -5.3012, 2.8306, 2.4844, 1.1932, 1.1668, 0.0386, 1.7228, 0.0621, -0.3945, -0.0587,
-    -0.918, -1.4634, 1.4035, 0.5232, 1.5882, -3.1529, -3.1062, -2.7199, 0.0, 4.3889, -5.9876,
+    -4.6846, 3.3325, 2.3446, 1.0151, 1.1432, -0.1149, 1.804, 0.0602, -0.6589, 0.106,
+    -0.3286, -1.5358, 1.0545, 0.7109, 1.5157, -2.4209, -2.7374, -3.3774, 0.0, -2.4189,
+    4.8284, -7.1126,
 )
 #: … and of a base without examples (the two example signals are then 0).
 CONFIDENCE_COEF_NO_EXAMPLES = (
-    -7.6345, 3.2058, 2.8685, 1.4615, 1.3728, 0.0939, 2.0788, 0.0628, -0.3395, -0.1013,
-    -0.8702, -1.9632, 1.8308, 1.8597, 2.7271, -4.014, -4.0873, -3.3984, 0.0, 0.0, 0.0,
+    -7.3836, 3.634, 3.3584, 1.451, 1.3929, 0.0722, 1.9412, 0.0747, -0.4377, 0.1022,
+    -0.7125, -2.053, 1.5795, 1.7371, 2.5721, -3.427, -3.9144, -4.93, 0.0, -2.793,
+    0.0, 0.0,
 )
 #: How close a question is to a group of examples: this mix of the nearest
 #: example's char (qc) and word (qw) cosines …
@@ -620,15 +622,15 @@ class KnowledgeBase:
         coverage = num / den
         detail_missing = 1.0 if (
             (q.amount and not self._has_amount[art]) or (q.date and not self._has_date[art]) or q.contact
-            or (q.counted and not self._counts[art].intersection(q.counted))
         ) else 0.0
+        count_missing = 1.0 if q.counted and not self._counts[art].intersection(q.counted) else 0.0
         vague = 1.0 if (len({tuple(t) for _w, _n, t in q.groups}) == 1 and not specific and not q.framed) else 0.0
         qc, qw = (float(parts[0]), float(parts[1])) if len(parts) >= 2 else (0.0, 0.0)
         example, example_oos = examples
         return (
             s1, s1 - s2, coverage, coverage - num2 / den, num2 / den, hnum / den, float(missed), gap,
             float(min(q.unknown, 2)), miss_known / den, miss_unknown / den, math.log(max(len(q.groups), 1)),
-            qc, qw, name_missing, 1.0 if q.current else 0.0, detail_missing, vague, example, example_oos,
+            qc, qw, name_missing, 1.0 if q.current else 0.0, detail_missing, vague, count_missing, example, example_oos,
         )
 
     def confidence(self, signals: Sequence[float]) -> float:
