@@ -21,7 +21,9 @@ async def healthz(request: web.Request) -> web.Response:
     articles = len(knowledge.current)
     body: dict[str, Any] = {
         "database": "ok" if database else "unreachable",
-        "knowledge": {"articles": articles, "skipped": len(knowledge.skipped)},
+        "knowledge": {
+            "articles": articles, "examples": knowledge.current.examples, "skipped": len(knowledge.skipped),
+        },
         "scheduler": "running" if runtime.scheduler.running else "stopped",
         "slack": "on" if runtime.slack_app is not None else "off",
         "teams": "authenticated" if runtime.settings.teams_app_id else "anonymous",

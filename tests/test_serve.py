@@ -72,6 +72,7 @@ def test_serve_on_the_embedded_defaults_reports_health_and_stops_on_sigterm(tmp_
         assert status == 200
         assert health["status"] == "ok" and health["database"] == "ok" and health["scheduler"] == "running"
         assert health["knowledge"]["articles"] >= 60 and health["knowledge"]["skipped"] == 0
+        assert health["knowledge"]["examples"] >= 2000  # the bundled example questions weigh in
         assert (health["slack"], health["teams"]) == ("off", "anonymous")
         # Slack is off: its endpoint does not exist, Teams answers for local clients
         request = urllib.request.Request(f"http://127.0.0.1:{port}/slack/events", data=b"{}", method="POST")
