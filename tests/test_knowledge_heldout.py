@@ -1,66 +1,54 @@
-"""The bundled articles against the held-out sets that no tuning has seen (kb_heldout_c.jsonl,
-kb_heldout_d.jsonl and kb_heldout_e.jsonl, each written by someone who never saw the tuning data or
-the sample questions, and measured once after the tuning was done; knowledge/README.md has the
-figures).
+"""The bundled knowledge base against the held-out set that no tuning has seen: kb_heldout_h.jsonl
+(314 answerable + 106 out of scope, 81 of them near misses), written blind from the articles'
+bodies by someone who saw neither the sample questions, the example questions nor the other
+sets, and measured once after the articles, the examples and the constants were fixed
+(knowledge/README.md has the figures: 0.930 / 0.978 / 0.016 / 0.047).
 
-Where the brief's limit holds on a set it must keep holding; where it is missed (answer accuracy
-on all three, 0.859, 0.876 and 0.846 against 0.92; false answers on d and e, 4 of 67 and 5 of 77
-against 5 %; helpful on e, 0.967 against 0.97) the figure is guarded only against getting worse. Never tune on these files: a failure here means the change
-made the bot less safe or less useful, not that the thresholds should move to fit them."""
+These are the brief's targets, and the test fails when any is missed. Never tune on this file:
+a failure means a change made the bot less safe or less useful, not that the thresholds should
+move to fit it. The example questions it shares word for word are left out of the base, as
+`kulturbot kb eval` does, so no case is scored against itself.
+"""
 
 from pathlib import Path
 
 import pytest
 
-from knowledge.articles import load_articles
-from knowledge.evaluation import evaluate, load_cases
+from knowledge.evaluation import case_question, evaluate, load_cases
+from knowledge.examples import same_question
+from knowledge.library import load_directory
 from knowledge.retrieval import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
-BRIEF = {"answer_accuracy": 0.92, "helpful_rate": 0.97, "wrong_answer_rate": 0.02, "false_answer_rate": 0.05}
-# per set: the brief's figure where it is met, else the measured one (rounded towards worse)
-FLOORS = {
-    "kb_heldout_c.jsonl": {"answer_accuracy": 0.84, "helpful_rate": 0.97, "wrong_answer_rate": 0.02,
-                           "false_answer_rate": 0.05},
-    "kb_heldout_d.jsonl": {"answer_accuracy": 0.86, "helpful_rate": 0.97, "wrong_answer_rate": 0.02,
-                           "false_answer_rate": 0.06},
-    "kb_heldout_e.jsonl": {"answer_accuracy": 0.84, "helpful_rate": 0.96, "wrong_answer_rate": 0.02,
-                           "false_answer_rate": 0.07},
-}
+HELD_OUT = ROOT / "tests" / "data" / "kb_heldout_h.jsonl"
 
 
 @pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    articles, problems = load_articles(ROOT / "knowledge" / "articles")
-    assert problems == []
-    return KnowledgeBase.build(articles)
+def result() -> dict:
+    articles, examples, problems = load_directory(ROOT / "knowledge" / "articles")
+    assert problems == [], [str(p) for p in problems]
+    cases = load_cases(HELD_OUT)
+    asked = {same_question(case_question(c)) for c in cases}
+    kb = KnowledgeBase.build(articles, examples=[e for e in examples if same_question(e.question) not in asked])
+    return evaluate(kb, cases)
 
 
-@pytest.fixture(scope="module", params=sorted(FLOORS))
-def held_out(request: pytest.FixtureRequest, kb: KnowledgeBase) -> tuple[str, dict]:
-    return request.param, evaluate(kb, load_cases(ROOT / "tests" / "data" / request.param))
-
-
-def test_the_set_is_large_enough_to_mean_something(held_out: tuple[str, dict]) -> None:
-    _, result = held_out
+def test_the_set_is_large_enough_to_mean_something(result: dict) -> None:
     assert result["n_answerable"] >= 150 and result["n_out_of_scope"] >= 40
 
 
-def test_wrong_answers_stay_within_the_limit(held_out: tuple[str, dict]) -> None:
-    name, result = held_out
-    assert result["wrong_answer_rate"] <= FLOORS[name]["wrong_answer_rate"] <= BRIEF["wrong_answer_rate"]
+def test_answer_accuracy(result: dict) -> None:
+    assert result["answer_accuracy"] >= 0.92
 
 
-def test_false_answers_no_worse_than_measured(held_out: tuple[str, dict]) -> None:
-    name, result = held_out
-    assert result["false_answer_rate"] <= FLOORS[name]["false_answer_rate"]
+def test_helpful_rate(result: dict) -> None:
+    assert result["helpful_rate"] >= 0.97
 
 
-def test_helpful_rate_no_worse_than_measured(held_out: tuple[str, dict]) -> None:
-    name, result = held_out
-    assert result["helpful_rate"] >= FLOORS[name]["helpful_rate"]
+def test_wrong_answers(result: dict) -> None:
+    assert result["wrong_answer_rate"] <= 0.02, [f for f in result["failures"] if f["expect"] and f["article"]]
 
 
-def test_answer_accuracy_no_worse_than_measured(held_out: tuple[str, dict]) -> None:
-    name, result = held_out
-    assert result["answer_accuracy"] >= FLOORS[name]["answer_accuracy"]
+def test_false_answers(result: dict) -> None:
+    assert result["false_answer_rate"] <= 0.05, [f for f in result["failures"] if f["expect"] is None]
+
