@@ -25,14 +25,18 @@ The phrasing views (qw, hw) also hold question-frame features (``frames``:
 "?når", "?hvem", "?antall" …), read from question words that are otherwise
 stop words.
 
-The article score is a weighted sum of the five cosines (``FIELD_WEIGHTS``).
-The confidence is a logistic function (``CONFIDENCE_COEF``, fitted offline by
-``knowledge.tuning`` on the dev sets) of the ``SIGNALS`` of the best article:
-top score and margin; coverage (the idf-weighted share of the question's
-words the article contains, "light" words counted at ``LIGHT_WEIGHT``), the
-runner-up's coverage, coverage by title and sample questions; missed words
-known to other articles / to none; the nearest-phrasing cosines; the number
-of words; and four warning flags:
+The article score is a weighted sum of the five cosines (``FIELD_WEIGHTS``);
+with example questions (``ExampleIndex``), the ten best articles also gain a
+little for being close to their own examples. The confidence is a logistic
+function (``CONFIDENCE_COEF``, fitted offline by ``knowledge.tuning`` on the
+example questions, each file left out in turn) of the ``SIGNALS`` of the best
+article: top score and margin; coverage (the idf-weighted share of the
+question's words the article contains, "light" words counted at
+``LIGHT_WEIGHT``), the runner-up's coverage, coverage by title and sample
+questions; missed words known to other articles / to none; the
+nearest-phrasing cosines; the number of words; the closeness to the
+article's nearest example and to the nearest out-of-scope example; and five
+warning flags:
 
 * the question names something (a capitalized word mid-sentence, a
   Norwegian place in any case, a year) that the article does not contain;
@@ -40,6 +44,7 @@ of words; and four warning flags:
   cannot know;
 * it asks an amount or a date the article does not hold, or a person or
   contact details;
+* it asks "how many X" and the article gives no count of X;
 * it is one bare keyword that a tenth of the articles contain
   ("kulturskole"): its confidence is capped at ``VAGUE_CONFIDENCE``.
 
