@@ -48,7 +48,7 @@ from aiohttp import web
 from sqlalchemy import func, select
 
 from bench.load import (
-    ADVISERS, SECRET, TEAM, Serve, drop_database, free_port, machine, new_database, questions, serve_env, sign,
+    ADVISERS, TEAM, Serve, drop_database, free_port, machine, new_database, questions, serve_env, sign,
 )
 from bot.core.database import Database
 from bot.core.tables import InboxEvent, OutboxMessage, PostedCard, Question, Ticket, TicketEvent, TicketMessage
