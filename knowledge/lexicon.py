@@ -87,7 +87,7 @@ NYNORSK: dict[str, str] = {
     "klage": "klage", "klagar": "klager", "klagen": "klagen", "klagerett": "klagerett",
     "sakshandsaming": "saksbehandling", "handsame": "behandle", "handsamar": "behandler",
     "handsaming": "behandling", "handsama": "behandlet", "handsamast": "behandles",
-    "tilsett": "ansatt", "tilsette": "ansatte", "tilsetjing": "ansettelse", "tilsetting": "ansettelse",
+    "tilsett": "ansatt", "tilsetjing": "ansettelse", "tilsetting": "ansettelse",
     "tilsetje": "ansette", "tilsettingar": "ansettelser", "løn": "lønn", "lønna": "lønnen",
     "løner": "lønner", "arbeidstida": "arbeidstiden", "stillinga": "stillingen",
     "stillingar": "stillinger", "stillingsprosenten": "stillingsprosenten",
@@ -169,7 +169,7 @@ NYNORSK: dict[str, str] = {
     "les": "leser", "kunne": "kunne", "kan": "kan", "må": "må", "måtte": "måtte", "skal": "skal",
     "skulle": "skulle", "vil": "vil", "ville": "ville", "bør": "bør", "burde": "burde",
     "ha": "ha", "har": "har", "hadde": "hadde", "blir": "blir", "bli": "bli",
-    "tilsette": "ansatte", "tilbyde": "tilby", "sørgje": "sørge", "sørgjer": "sørger",
+    "tilbyde": "tilby", "sørgje": "sørge", "sørgjer": "sørger",
     "prioritere": "prioritere", "fordele": "fordele", "fordeler": "fordeler",
     "rekne": "regne", "reknar": "regner", "rekna": "regnet", "utrekning": "utregning",
     "undervise": "undervise", "underviser": "underviser", "lære": "lære", "lærer": "lærer",
@@ -181,7 +181,7 @@ NYNORSK: dict[str, str] = {
     "kravet": "kravet", "krava": "kravene", "sikre": "sikre", "sikrar": "sikrer",
     "tilsynet": "tilsynet", "skildre": "beskrive", "skildring": "beskrivelse",
     # verbs and forms employees type in nynorsk and dialect
-    "inneber": "innebærer", "tilset": "ansetter", "tilsetje": "ansette", "tilsette": "ansette",
+    "inneber": "innebærer", "tilset": "ansetter", "tilsetje": "ansette", "tilsette": "ansette",  # verb and noun plural alike
     "tilsetjing": "ansettelse", "vedtek": "vedtar", "avgjere": "avgjøre", "avgjer": "avgjør",
     "løyve": "tillatelse", "bur": "bor", "ungane": "barna", "ungar": "barn", "dårleg": "dårlig",
     "elevavgifta": "elevavgiften", "avgifta": "avgiften", "fastset": "fastsetter", "fastsett": "fastsatt",
