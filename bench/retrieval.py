@@ -127,7 +127,8 @@ def quality(articles: list[Article], examples: list[Example], cases: list[dict])
     ]
     print(f"{'method':<38} {'accuracy':>8} {'wrong':>7} {'false':>7} {'top-1':>7} {'threshold':>10}")
     for name, r in rows:
-        print(f"{name:<38} {r['accuracy']:>8.3f} {r['wrong']:>7.3f} {r['false']:>7.3f} {r['top1']:>7.3f} {r['threshold']:>10.3f}")
+        print(f"{name:<38} {r['accuracy']:>8.3f} {r['wrong']:>7.3f} {r['false']:>7.3f} {r['top1']:>7.3f} "
+              f"{r['threshold']:>10.3f}")
     for name, base in (("kulturbot without examples, shipped", plain), ("kulturbot, as shipped", kb)):
         res = evaluate(base, usable)
         top1 = best_threshold(run_ours(base, questions), expect)["top1"]
@@ -215,7 +216,8 @@ def synthetic_examples(arts: list[Article], per_article: int, words: list[str], 
             out.append(Example(" ".join(q[: max(3, len(q) - 1)]) + "?", a.id, "synthetic.jsonl"))
     nrng = np.random.default_rng(seed)
     for _ in range(len(arts) // 20):
-        out.append(Example(" ".join(words[i] for i in nrng.choice(len(words), 6, p=weights)) + "?", None, "synthetic.jsonl"))
+        question = " ".join(words[i] for i in nrng.choice(len(words), 6, p=weights)) + "?"
+        out.append(Example(question, None, "synthetic.jsonl"))
     return out
 
 
@@ -274,7 +276,8 @@ def scale(real: list[Article], n: int, n_queries: int, per_article: int) -> None
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--cases", type=Path, nargs="*", default=None, help="JSON-lines case files (default: the held-out sets)")
+    ap.add_argument("--cases", type=Path, nargs="*", default=None,
+                    help="JSON-lines case files (default: the held-out sets)")
     ap.add_argument("--kb", type=Path, default=ROOT / "knowledge/articles")
     ap.add_argument("--articles", type=int, default=10_000, help="synthetic articles for the scale test (0: skip)")
     ap.add_argument("--queries", type=int, default=2000)

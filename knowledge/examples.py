@@ -83,7 +83,9 @@ def _example(obj: object, source: str) -> Example | str:
     return Example(question.strip(), expect, source)
 
 
-def load_examples(files: Iterable[Path], article_ids: Iterable[str] | None = None) -> tuple[list[Example], list[Problem]]:
+def load_examples(
+    files: Iterable[Path], article_ids: Iterable[str] | None = None
+) -> tuple[list[Example], list[Problem]]:
     """Every valid example of ``files``, and every problem (file and line).
     With ``article_ids``, an example naming another article is a problem."""
     known = set(article_ids) if article_ids is not None else None

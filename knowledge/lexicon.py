@@ -181,7 +181,8 @@ NYNORSK: dict[str, str] = {
     "kravet": "kravet", "krava": "kravene", "sikre": "sikre", "sikrar": "sikrer",
     "tilsynet": "tilsynet", "skildre": "beskrive", "skildring": "beskrivelse",
     # verbs and forms employees type in nynorsk and dialect
-    "inneber": "innebærer", "tilset": "ansetter", "tilsetje": "ansette", "tilsette": "ansette",  # verb and noun plural alike
+    # "tilsette": verb and noun plural alike
+    "inneber": "innebærer", "tilset": "ansetter", "tilsetje": "ansette", "tilsette": "ansette",
     "tilsetjing": "ansettelse", "vedtek": "vedtar", "avgjere": "avgjøre", "avgjer": "avgjør",
     "løyve": "tillatelse", "bur": "bor", "ungane": "barna", "ungar": "barn", "dårleg": "dårlig",
     "elevavgifta": "elevavgiften", "avgifta": "avgiften", "fastset": "fastsetter", "fastsett": "fastsatt",

@@ -265,7 +265,9 @@ def main(argv: list[str] | None = None) -> int:
                 if args.cache:
                     args.cache.write_bytes(pickle.dumps(loo))
         recs = dev + loo
-        mix = np.array([(1 - args.loo_share) / len(dev) if r.source != "loo" else args.loo_share / len(loo) for r in recs])
+        mix = np.array(
+            [(1 - args.loo_share) / len(dev) if r.source != "loo" else args.loo_share / len(loo) for r in recs]
+        )
         w = search_weights(recs, mix, np.random.default_rng(0), args.search)
         w = np.round(w / w.sum(), 3).astype(np.float32)
     print("FIELD_WEIGHTS =", tuple(float(x) for x in w), dict(zip(VIEWS, w.round(3).tolist())))
@@ -307,7 +309,8 @@ def main(argv: list[str] | None = None) -> int:
         pooled0[m] = confidence(plain.X[m], fit_standardized(plain.X[~m], plain.ok[~m].astype(float), args.l2))
     thr0 = best_threshold(pooled0, plain.ok, oos, args.max_false, args.max_wrong)
     print("without examples:", thr0)
-    print("CONFIDENCE_COEF_NO_EXAMPLES =", tuple(round(float(v), 4) for v in fit_standardized(plain.X, plain.ok.astype(float), args.l2)))
+    coef0 = fit_standardized(plain.X, plain.ok.astype(float), args.l2)
+    print("CONFIDENCE_COEF_NO_EXAMPLES =", tuple(round(float(v), 4) for v in coef0))
     print("DEFAULT_ANSWER_THRESHOLD_NO_EXAMPLES =", thr0["threshold"])
     print("CONFIDENCE_COEF =", tuple(round(float(v), 4) for v in coef))
     print(dict(zip(("bias",) + SIGNALS, np.round(coef, 3).tolist())))
