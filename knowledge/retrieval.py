@@ -664,7 +664,7 @@ class KnowledgeBase:
         near = (0.0, 0.0)
         if self._examples is not None:
             # an article whose examples are close moves up (among the best ``top``)
-            close = self._examples.closeness(q.text, order)
+            close = self._examples.closeness(q, order)
             scores = scores + EXAMPLE_RANK_WEIGHT * close[:-1]
             resort = np.argsort(-scores, kind="stable")
             order, scores = order[resort], scores[resort]
@@ -720,23 +720,37 @@ class ExampleIndex:
             elif ex.expect in index:
                 groups[index[ex.expect]].append(ex.question)
         rows = [_pseudo(f"a{i}", qs or [a.title, *a.questions]) for i, (a, qs) in enumerate(zip(articles, groups))]
-        self._outside = len(rows) if outside else -1
-        if outside:
-            rows.append(_pseudo("out-of-scope", outside))
         self.size = sum(len(g) for g in groups) + len(outside)
-        self._base = KnowledgeBase.build(rows)
         self._mix = np.asarray(EXAMPLE_MIX, dtype=np.float32)
+        # Above EXACT_LIMIT articles the question is not analysed again (the
+        # base's own analysis is used) and the out-of-scope examples are a
+        # base of their own, scored from its postings: scoring their rows
+        # exactly on every question would cost more than the rest of ``ask``.
+        self._large = len(rows) > EXACT_LIMIT
+        self._outside = -1
+        self._outside_base: KnowledgeBase | None = None
+        if outside and self._large:
+            self._outside_base = KnowledgeBase.build([_pseudo("out-of-scope", outside)])
+        elif outside:
+            self._outside = len(rows)
+            rows.append(_pseudo("out-of-scope", outside))
+        self._base = KnowledgeBase.build(rows)
 
-    def closeness(self, text: str, articles: np.ndarray) -> np.ndarray:
-        """How close ``text`` is to the nearest example of each of ``articles``
-        (indices), and (last) to the nearest out-of-scope example."""
+    def closeness(self, q: Query, articles: np.ndarray) -> np.ndarray:
+        """How close question ``q`` (analysed by the articles' base) is to the
+        nearest example of each of ``articles`` (indices), and (last) to the
+        nearest out-of-scope example."""
         base = self._base
-        q = base.analyse(text)
+        if not self._large:
+            q = base.analyse(q.text)
         groups = np.append(np.asarray(articles, np.int64), self._outside)
         sim = np.zeros(len(groups), np.float32)
-        if not (q.smalltalk or q.empty or len(base) == 0):
-            known = groups >= 0
-            sim[known] = base.nearest(q, groups[known]) @ self._mix
+        if q.smalltalk or q.empty or len(base) == 0:
+            return sim
+        known = groups >= 0
+        sim[known] = base.nearest(q, groups[known]) @ self._mix
+        if self._outside_base is not None:
+            sim[-1] = float(self._outside_base.nearest(q, np.zeros(1, np.int64))[0] @ self._mix)
         return sim
 
 

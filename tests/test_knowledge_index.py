@@ -54,3 +54,18 @@ def test_a_space_without_postings_is_read_by_rows_only():
     assert space.row_scores(np.arange(4), *iv).shape == (4,)
     with pytest.raises(ValueError):
         space.scores(*iv)
+
+
+def test_row_scores_gathered_with_numpy_or_scipy_agree(monkeypatch):
+    docs, fmap, _ = _docs([3, 5, 2, 7])
+    space = TfidfSpace(docs, fmap)
+    rng = np.random.default_rng(1)
+    rows = rng.permutation(len(docs))[:9]
+    for _ in range(20):
+        iv = space.weigh(*fmap.lookup([f"w{i}" for i in rng.integers(0, 40, 6)]))
+        monkeypatch.setattr(TfidfSpace, "GATHER_LIMIT", 10**9)
+        gathered = space.row_scores(rows, *iv)
+        monkeypatch.setattr(TfidfSpace, "GATHER_LIMIT", 0)
+        indexed = space.row_scores(rows, *iv)
+        assert np.allclose(gathered, indexed, atol=1e-6)
+        assert np.allclose(gathered, space.scores(*iv)[rows], atol=1e-6)
