@@ -588,7 +588,7 @@ async def main() -> None:
     rates = [int(r) for r in args.rates.split(",")]
     texts = questions()
     print(f"kulturbot load: {machine()}; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
-          f"{len(texts)} held-out questions; window {args.seconds:g} s per rate; acked = p99 ack < {P99_LIMIT_MS:g} ms, "
+          f"{len(texts)} example questions; window {args.seconds:g} s per rate; acked = p99 ack < {P99_LIMIT_MS:g} ms, "
           f"no failed request, every question handled exactly once in the end; kept up = also the backlog cleared "
           f"within {max(5.0, args.seconds / 4):g} s")
     results: dict[tuple[str, str], tuple[int, int]] = {}
