@@ -131,16 +131,6 @@ def fit_standardized(X: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
     return np.r_[b[0] - float(raw @ mu), raw]
 
 
-def out_of_fold(X: np.ndarray, y: np.ndarray, l2: float, folds: int = 10, seed: int = 0) -> np.ndarray:
-    """Each case's confidence from a model fitted without its fold."""
-    fold = np.random.default_rng(seed).integers(0, folds, len(y))
-    c = np.zeros(len(y))
-    for f in range(folds):
-        tr = fold != f
-        c[~tr] = confidence(X[~tr], fit_standardized(X[tr], y[tr], l2))
-    return c
-
-
 def search_weights(recs: list[Record], mix: np.ndarray, rng: np.random.Generator, n: int = 3000) -> np.ndarray:
     """Random search on the simplex (+ the current default) for the best top-1.
     ``mix`` weighs each record (dev sets count more than leave-one-out)."""
