@@ -37,7 +37,7 @@ import numpy as np  # noqa: E402
 
 from knowledge.articles import Article  # noqa: E402
 from knowledge.evaluation import case_expect, case_question, evaluate, load_cases  # noqa: E402
-from knowledge.examples import Example, same_question  # noqa: E402
+from knowledge.examples import Example, leave_out  # noqa: E402
 from knowledge.library import load_directory  # noqa: E402
 from knowledge.retrieval import KnowledgeBase  # noqa: E402
 
@@ -296,8 +296,7 @@ def main(argv: list[str] | None = None) -> int:
         cases += load_cases(f)
     print("cases:", ", ".join(str(f.name) for f in files) or "none")
     if cases and articles:
-        asked = {same_question(case_question(c)) for c in cases}
-        quality(articles, [e for e in examples if same_question(e.question) not in asked], cases)
+        quality(articles, leave_out(examples, (case_question(c) for c in cases)), cases)
     if args.articles:
         scale(articles, args.articles, args.queries, args.examples_per_article)
     return 0

@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from .evaluation import case_question, evaluate, load_cases
-from .examples import same_question
+from .examples import leave_out
 from .library import load_directory
 from .retrieval import KnowledgeBase
 
@@ -27,9 +27,9 @@ kb_app = typer.Typer(
 KbOption = typer.Option(None, "--kb", help="Article directory (default: the bundled knowledge/articles).")
 
 
-def _load_kb(kb: Optional[Path], leave_out: frozenset[str] = frozenset()) -> KnowledgeBase:
-    """The base of an article directory; example questions in ``leave_out``
-    (``same_question`` keys) are left out."""
+def _load_kb(kb: Optional[Path], asked: list[str] | None = None) -> KnowledgeBase:
+    """The base of an article directory, without the example questions that
+    are one of ``asked``."""
     directory = kb or BUNDLED_ARTICLES
     articles, examples, problems = load_directory(directory)
     if not articles and problems and problems[0].message.startswith("cannot read directory"):
@@ -37,8 +37,8 @@ def _load_kb(kb: Optional[Path], leave_out: frozenset[str] = frozenset()) -> Kno
         raise typer.Exit(2)
     if problems:
         typer.echo(f"warning: {len(problems)} problem(s) skipped (run `kb validate {directory}`)", err=True)
-    if leave_out:
-        examples = [e for e in examples if same_question(e.question) not in leave_out]
+    if asked:
+        examples = leave_out(examples, asked)
     return KnowledgeBase.build(articles, examples=examples)
 
 
@@ -108,7 +108,7 @@ def eval_cmd(
     except (OSError, ValueError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
-    base = _load_kb(kb, frozenset(same_question(case_question(c)) for c in items))
+    base = _load_kb(kb, [case_question(c) for c in items])
     res = evaluate(base, items)
     if as_json:
         typer.echo(json.dumps(res, ensure_ascii=False, indent=2))

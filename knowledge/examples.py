@@ -27,7 +27,9 @@ from pathlib import Path
 
 from .articles import Problem
 
-__all__ = ["Example", "EXAMPLES_DIR", "example_files", "load_examples", "json_lines", "same_question"]
+__all__ = [
+    "Example", "EXAMPLES_DIR", "example_files", "load_examples", "json_lines", "same_question", "leave_out",
+]
 
 #: The examples' folder inside an article directory.
 EXAMPLES_DIR = "examples"
@@ -43,6 +45,13 @@ class Example:
 def same_question(text: str) -> str:
     """The key under which two questions count as the same (case and spacing ignored)."""
     return " ".join(text.casefold().split())
+
+
+def leave_out(examples: Iterable[Example], questions: Iterable[str]) -> list[Example]:
+    """``examples`` less those that are one of ``questions`` (``same_question``):
+    what a base may hold when it is measured on ``questions``."""
+    asked = {same_question(q) for q in questions}
+    return [e for e in examples if same_question(e.question) not in asked]
 
 
 def json_lines(path: Path) -> Iterator[tuple[int, object | None, str | None]]:

@@ -202,7 +202,7 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 
 def counted(tokens: Sequence[str]) -> tuple[str, ...]:
     """The stems of what a question asks the number of: the two content words
-    after "hvor mange" / "antall" ("hvor mange nye elever" → ny, elev)."""
+    after "hvor mange" / "antall" ("hvor mange nye elever": those of nye, elever)."""
     out: list[str] = []
     for i in range(len(tokens)):
         for marker in _COUNT_WORDS:
@@ -686,14 +686,20 @@ class KnowledgeBase:
         if sc.confidence >= self.answer_threshold:
             return Outcome("answer", self._articles[int(sc.order[0])], (), conf)
         if sc.confidence >= self.suggest_threshold:
-            floor = SUGGEST_RATIO * float(sc.scores[0])
-            sugg = tuple(
-                self._articles[int(i)]
-                for i, s in zip(sc.order[:MAX_SUGGESTIONS], sc.scores[:MAX_SUGGESTIONS])
-                if s >= floor
-            )
-            return Outcome("suggest", None, sugg, conf)
+            return Outcome("suggest", None, self.suggestions(sc), conf)
         return Outcome("escalate", None, (), conf)
+
+    def suggestions(self, sc: Scored) -> tuple[Article, ...]:
+        """The articles a "Mente du …?" lists: the best ``MAX_SUGGESTIONS``
+        scoring at least ``SUGGEST_RATIO`` of the best."""
+        if sc.order.size == 0:
+            return ()
+        floor = SUGGEST_RATIO * float(sc.scores[0])
+        return tuple(
+            self._articles[int(i)]
+            for i, s in zip(sc.order[:MAX_SUGGESTIONS], sc.scores[:MAX_SUGGESTIONS])
+            if s >= floor
+        )
 
     def ask(self, text: str) -> Outcome:
         """Answer, suggest or escalate. Never raises on any string."""

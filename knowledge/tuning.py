@@ -23,9 +23,7 @@ import numpy as np
 from .articles import Article
 from .examples import Example, load_examples
 from .library import load_directory
-from .retrieval import (
-    FIELD_WEIGHTS, MAX_SUGGESTIONS, SIGNALS, SUGGEST_RATIO, VAGUE_CONFIDENCE, VIEWS, KnowledgeBase,
-)
+from .retrieval import FIELD_WEIGHTS, SIGNALS, VAGUE_CONFIDENCE, VIEWS, KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The answer threshold is the most accurate one whose pooled leave-one-file-out
@@ -184,8 +182,7 @@ def score_rows(kb: KnowledgeBase, examples: list[Example]) -> Rows:
             continue
         X.append(np.asarray(sc.signals, float))
         ok.append(ex.expect is not None and kb.articles[int(sc.order[0])].id == ex.expect)
-        floor = SUGGEST_RATIO * float(sc.scores[0])
-        sugg.append(tuple(kb.articles[int(i)].id for i, v in zip(sc.order[:MAX_SUGGESTIONS], sc.scores) if v >= floor))
+        sugg.append(tuple(a.id for a in kb.suggestions(sc)))
     return Rows(np.asarray(X).reshape(-1, len(SIGNALS)), np.asarray(ok, bool),
                 np.asarray([e.expect is None for e in examples], bool), [e.expect for e in examples], sugg)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.evaluation import case_question, evaluate, load_cases
-from knowledge.examples import same_question
+from knowledge.examples import leave_out
 from knowledge.library import load_directory
 from knowledge.retrieval import KnowledgeBase
 
@@ -28,8 +28,7 @@ def result() -> dict:
     articles, examples, problems = load_directory(ROOT / "knowledge" / "articles")
     assert problems == [], [str(p) for p in problems]
     cases = load_cases(HELD_OUT)
-    asked = {same_question(case_question(c)) for c in cases}
-    kb = KnowledgeBase.build(articles, examples=[e for e in examples if same_question(e.question) not in asked])
+    kb = KnowledgeBase.build(articles, examples=leave_out(examples, (case_question(c) for c in cases)))
     return evaluate(kb, cases)
 
 
